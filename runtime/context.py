@@ -1,0 +1,57 @@
+"""The state of one running invocation, passed to every built-in as ``ctx``."""
+
+from __future__ import annotations
+
+import time
+from zoneinfo import ZoneInfo
+
+from runtime.errors import LimitExceeded
+from runtime.limits import Limits
+
+UTC = ZoneInfo("UTC")
+
+
+class ExecutionContext:
+    """Counters, limits, captured ``info`` lines and portal settings of one run.
+
+    Built-ins use ``tz`` to read and render date-times, call
+    ``check_deadline()`` inside any loop that can run long on one call, and
+    pass every text or collection they build through ``check_text`` or
+    ``check_size``.
+    """
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        tz: ZoneInfo = UTC,
+        date_order: str = "dd-MM",
+    ):
+        self.limits = limits or Limits()
+        self.tz = tz
+        self.date_order = date_order
+        self.info_lines: list[str] = []
+        self.info_bytes = 0
+        self.statements = 0
+        self.depth = 0
+        self.started = time.monotonic()
+        self.deadline = self.started + self.limits.wall_time_seconds
+
+    def check_deadline(self) -> None:
+        """Raise ``LimitExceeded`` once the wall-time limit has passed."""
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(
+                "wall time", f"{self.limits.wall_time_seconds:g} s"
+            )
+
+    def check_text(self, text: str) -> str:
+        """Return ``text`` if it is within the text-length limit."""
+        if len(text) > self.limits.text_length:
+            raise LimitExceeded("text length", f"{self.limits.text_length} characters")
+        return text
+
+    def check_size(self, size: int) -> None:
+        """Raise if a list or map would grow past the collection-size limit."""
+        if size > self.limits.collection_size:
+            raise LimitExceeded(
+                "collection size", f"{self.limits.collection_size} elements"
+            )
