@@ -25,10 +25,17 @@ class ExecutionContext:
         limits: Limits | None = None,
         tz: ZoneInfo = UTC,
         date_order: str = "dd-MM",
+        outbound=None,
+        connections=None,
     ):
         self.limits = limits or Limits()
         self.tz = tz
         self.date_order = date_order
+        # The invokeurl client (runtime.http) and a callable that returns the
+        # portal's connection for a link name, both supplied by the server.
+        self.outbound = outbound
+        self.connections = connections
+        self.invokeurl_calls = 0
         self.info_lines: list[str] = []
         self.info_bytes = 0
         self.statements = 0
