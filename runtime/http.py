@@ -1,0 +1,465 @@
+"""The ``invokeurl`` task: build the request, send it safely, convert the response.
+
+The compiler lowers ``x = invokeurl [ url: ... type: POST ... ];`` to
+``invoke_url(ctx, params)``, where ``params`` maps the lower-cased parameter
+keys to their values. Sending goes through ``ctx.outbound`` (an
+``OutboundClient``); when the server supplies none, the safe default policy
+with an empty allow-list applies. A 4xx or 5xx response is a normal result.
+A refused address, a network failure or a timeout raises ``DelugeError``,
+which a script can catch. The call-count, size and wall-time caps raise
+``LimitExceeded``, which it cannot.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+import httpcore
+import httpx
+
+from runtime.errors import DelugeError, LimitExceeded
+from runtime.http_auth import Connection
+from runtime.http_transport import (
+    AddressRejected,
+    CallTimedOut,
+    OutboundClient,
+    OutboundRequest,
+    OutboundResponse,
+    ResolutionFailed,
+    ResponseTooLarge,
+    TooManyRedirects,
+    UnsupportedEncoding,
+    safe_url,
+)
+from runtime.http_values import from_json, is_binary, is_json, to_json_text, to_text
+from runtime.values import Collection, DelugeFile
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+PARAMETER_KEYS = (
+    "url",
+    "type",
+    "parameters",
+    "body",
+    "headers",
+    "content-type",
+    "connection",
+    "detailed",
+    "response-format",
+    "response-decoding",
+    "files",
+)
+RESPONSE_FORMATS = ("JSON", "TEXT", "FILE")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+_default_client: OutboundClient | None = None
+
+
+def default_client() -> OutboundClient:
+    """Return the client with the safe default policy, built on first use."""
+    global _default_client
+    if _default_client is None:
+        _default_client = OutboundClient()
+    return _default_client
+
+
+@dataclass
+class ResponseOptions:
+    """How a script asked to see the response."""
+
+    detailed: bool = False
+    response_format: str | None = None
+    decoding: str | None = None
+
+
+def invoke_url(ctx, params: dict) -> object:
+    """Run one ``invokeurl`` task and return its result as a Deluge value."""
+    unknown = [key for key in params if key not in PARAMETER_KEYS]
+    if unknown:
+        raise DelugeError(
+            f"invokeurl: unknown parameter '{unknown[0]}'; the parameters are "
+            + ", ".join(PARAMETER_KEYS)
+        )
+    request = build_request(ctx, params)
+    options = ResponseOptions(
+        detailed=_flag(params.get("detailed"), "detailed"),
+        response_format=_response_format(params.get("response-format")),
+        decoding=_decoding(params.get("response-decoding")),
+    )
+    response = send(ctx, request, task="invokeurl")
+    return response_value(ctx, response, options)
+
+
+def build_request(ctx, params: dict) -> OutboundRequest:
+    """Turn the invokeurl parameters into an ``OutboundRequest``."""
+    url = params.get("url")
+    if url is None or (type(url) is str and not url.strip()):
+        raise DelugeError("invokeurl: the url parameter is missing or empty")
+    if type(url) is not str:
+        raise DelugeError(f"invokeurl: the url must be text, got {_kind(url)}")
+    url = url.strip()
+    method = _method(params.get("type"))
+    headers = header_pairs(params.get("headers"), "invokeurl")
+    content_type = params.get("content-type")
+    if content_type is not None:
+        content_type = _single_line(to_text(content_type), "content-type")
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        headers.append(("Content-Type", content_type))
+    request = OutboundRequest(method=method, url=url, headers=headers)
+    _set_body(
+        request, params.get("parameters"), params.get("body"), params.get("files")
+    )
+    _apply_connection(ctx, request, params.get("connection"))
+    return request
+
+
+def header_pairs(value: object, task: str) -> list[tuple[str, str]]:
+    """Convert a Deluge headers map to header pairs, checking names and values."""
+    if value is None:
+        return []
+    if type(value) is Collection:
+        value = value.as_map()
+    if type(value) is not dict:
+        raise DelugeError(f"{task}: headers must be a map, got {_kind(value)}")
+    pairs = []
+    for name, item in value.items():
+        name_text = to_text(name)
+        if not _HEADER_NAME.fullmatch(name_text):
+            raise DelugeError(
+                f"{task}: invalid header name {name_text!r}; use letters, digits "
+                "and '-'"
+            )
+        text = "" if item is None else to_text(item)
+        pairs.append((name_text, _single_line(text, f"header '{name_text}'")))
+    return pairs
+
+
+def _set_body(request: OutboundRequest, parameters, body, files) -> None:
+    if type(parameters) is Collection:
+        parameters = parameters.as_map()
+    if type(body) is Collection:
+        body = body.as_map()
+    declared = _header(request.headers, "content-type")
+    mime = (declared or "").split(";", 1)[0].strip().lower()
+
+    if files is not None:
+        request.files = [("file", _file_part(f)) for f in _file_list(files)]
+        if parameters is not None and type(parameters) is not dict:
+            raise DelugeError(
+                "invokeurl: with files, parameters must be a map of form fields"
+            )
+        request.form = _form_pairs(parameters or {})
+        # httpx writes the multipart boundary into its own Content-Type.
+        request.headers = [
+            (k, v) for k, v in request.headers if k.lower() != "content-type"
+        ]
+        if body is not None:
+            raise DelugeError("invokeurl: use either files or body, not both")
+        return
+
+    if body is not None:
+        if parameters is not None and type(parameters) is not dict:
+            raise DelugeError(
+                "invokeurl: the request body comes from either parameters or "
+                "body; with body, parameters must be a map of query parameters"
+            )
+        request.query = _form_pairs(parameters or {})
+        _set_content(request, body, declared)
+        return
+
+    if parameters is None:
+        return
+    if type(parameters) is dict:
+        if request.method == "GET":
+            request.query = _form_pairs(parameters)
+        elif is_json(mime):
+            _set_content(request, parameters, declared)
+        else:
+            request.form = _form_pairs(parameters)
+        return
+    if request.method == "GET" and type(parameters) is str:
+        if parameters:
+            joiner = "&" if "?" in request.url else "?"
+            request.url = request.url + joiner + parameters
+        return
+    _set_content(request, parameters, declared)
+
+
+def _set_content(request: OutboundRequest, value, declared: str | None) -> None:
+    if type(value) is DelugeFile:
+        request.content = value.content
+        default_type = value.content_type or "application/octet-stream"
+    elif isinstance(value, (dict, list)):
+        request.content = to_json_text(value).encode("utf-8")
+        default_type = "application/json"
+    else:
+        request.content = to_text(value).encode("utf-8")
+        default_type = "text/plain; charset=utf-8"
+    if declared is None:
+        request.headers.append(("Content-Type", default_type))
+
+
+def _form_pairs(mapping: dict) -> list[tuple[str, str]]:
+    return [
+        (to_text(key), "" if value is None else to_text(value))
+        for key, value in mapping.items()
+    ]
+
+
+def _file_list(files) -> list[DelugeFile]:
+    items = files if isinstance(files, list) else [files]
+    for item in items:
+        if type(item) is not DelugeFile:
+            raise DelugeError(
+                f"invokeurl: files must be a file or a list of files, got {_kind(item)}"
+            )
+    return items
+
+
+def _file_part(file: DelugeFile) -> tuple[str, bytes, str]:
+    return (file.name, file.content, file.content_type or "application/octet-stream")
+
+
+def _apply_connection(ctx, request: OutboundRequest, name) -> None:
+    if name is None:
+        return
+    if type(name) is not str or not name.strip():
+        raise DelugeError(
+            f"invokeurl: connection must be the link name of a connection, "
+            f"got {_kind(name)}"
+        )
+    lookup = ctx.connections
+    connection = lookup(name.strip()) if lookup is not None else None
+    if connection is None:
+        raise DelugeError(
+            f"invokeurl: connection '{name}' is not defined in this portal; "
+            "create it under the portal's connections or fix the link name"
+        )
+    if not isinstance(connection, Connection):
+        raise TypeError(f"ctx.connections returned {type(connection).__name__}")
+    request.secret_headers = connection.apply(request.headers, request.query)
+
+
+def send(ctx, request: OutboundRequest, *, task: str) -> OutboundResponse:
+    """Send ``request`` under the invocation's caps; map failures to Deluge errors."""
+    limits = ctx.limits
+    ctx.invokeurl_calls += 1
+    if ctx.invokeurl_calls > limits.invokeurl_calls:
+        raise LimitExceeded("invokeurl calls", f"{limits.invokeurl_calls} calls")
+    ctx.check_deadline()
+    client: OutboundClient = ctx.outbound or default_client()
+    timeout = client.effective_timeout(limits.invokeurl_timeout_seconds)
+    max_bytes = client.effective_max_bytes(limits.invokeurl_response_bytes)
+    started = time.monotonic()
+    deadline = min(started + timeout, ctx.deadline)
+    shown = safe_url(request.url)
+    try:
+        response = client.send(
+            request, timeout=timeout, max_bytes=max_bytes, deadline=deadline
+        )
+    except AddressRejected as error:
+        _log_failure(task, request, shown, f"rejected: {error}")
+        raise DelugeError(
+            f"{task} to {shown} was rejected: {error}. Only public addresses "
+            "can be called unless the operator adds the host or network to "
+            "the outbound allow-list"
+        ) from None
+    except ResolutionFailed as error:
+        _log_failure(task, request, shown, str(error))
+        raise DelugeError(f"{task} to {shown} failed: {error}") from None
+    except CallTimedOut:
+        if time.monotonic() >= ctx.deadline:
+            raise LimitExceeded(
+                "wall time", f"{limits.wall_time_seconds:g} s"
+            ) from None
+        _log_failure(task, request, shown, "timed out")
+        raise DelugeError(
+            f"{task} to {shown} timed out after {timeout:g} s (socket timeout)"
+        ) from None
+    except ResponseTooLarge:
+        raise LimitExceeded("invokeurl response size", f"{max_bytes} bytes") from None
+    except TooManyRedirects as error:
+        _log_failure(task, request, shown, str(error))
+        raise DelugeError(f"{task} to {shown} failed: {error}") from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
+        raise DelugeError(f"{task}: invalid URL {shown}: {error}") from None
+    except UnsupportedEncoding as error:
+        raise DelugeError(f"{task} to {shown} failed: {error}") from None
+    except (
+        httpcore.NetworkError,
+        httpcore.ProtocolError,
+        httpx.TransportError,
+        OSError,
+    ) as error:
+        detail = str(error) or type(error).__name__
+        _log_failure(task, request, shown, detail)
+        raise DelugeError(f"{task} to {shown} failed: {detail}") from None
+    logger.debug(
+        "%s %s %s returned %s, %d bytes in %.0f ms",
+        task,
+        request.method,
+        shown,
+        response.status,
+        len(response.body),
+        (time.monotonic() - started) * 1000,
+    )
+    return response
+
+
+def _log_failure(task: str, request: OutboundRequest, shown: str, detail: str):
+    logger.info("%s %s %s failed: %s", task, request.method, shown, detail)
+
+
+def response_value(ctx, response: OutboundResponse, options: ResponseOptions):
+    """Convert a response to the Deluge result of invokeurl."""
+    value = body_value(ctx, response, options.response_format, options.decoding)
+    if not options.detailed:
+        return value
+    return {
+        "responseCode": response.status,
+        "responseText": value,
+        "responseHeader": header_map(response),
+    }
+
+
+def header_map(response: OutboundResponse) -> dict:
+    """Return the response headers as a map; repeated headers are joined by ', '."""
+    headers: dict[str, str] = {}
+    for name, value in response.headers:
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def body_value(ctx, response: OutboundResponse, response_format, decoding):
+    """Convert the body: a map or list for JSON, a FILE for binary, else text."""
+    content_type = response.header("content-type") or ""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    wants_file = response_format == "FILE" or (
+        response_format is None and response.body and is_binary(mime)
+    )
+    if wants_file:
+        return DelugeFile(_file_name(response), mime or "application/octet-stream",
+                          response.body)
+    text = ctx.check_text(decode_body(response.body, content_type, decoding))
+    if response_format == "TEXT":
+        return text
+    looks_json = text.lstrip()[:1] in ("{", "[")
+    if response_format != "JSON" and not (looks_json or is_json(mime)):
+        return text
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        if response_format == "JSON":
+            raise DelugeError(
+                f"invokeurl: the response of {safe_url(response.url)} is not valid "
+                "JSON; remove response-format: JSON to get the text"
+            ) from None
+        return text
+    if type(parsed) in (dict, list) or response_format == "JSON":
+        return from_json(ctx, parsed)
+    return text
+
+
+def decode_body(body: bytes, content_type: str, decoding: str | None) -> str:
+    """Decode a body with response-decoding, else its charset, else UTF-8."""
+    charset = decoding or _charset(content_type) or "utf-8"
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            name = value.strip().strip('"')
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                return None
+            return name
+    return None
+
+
+def _file_name(response: OutboundResponse) -> str:
+    disposition = response.header("content-disposition") or ""
+    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition, re.IGNORECASE)
+    if match:
+        return match.group(1).strip()
+    path = httpx.URL(response.url).path.rstrip("/")
+    return path.rsplit("/", 1)[-1] or "response"
+
+
+def _method(value) -> str:
+    if value is None:
+        return "GET"
+    if type(value) is not str:
+        raise DelugeError(f"invokeurl: type must be a method name, got {_kind(value)}")
+    method = value.strip().upper()
+    if method not in METHODS:
+        raise DelugeError(
+            f"invokeurl: type {value!r} is not supported; use " + ", ".join(METHODS)
+        )
+    return method
+
+
+def _flag(value, name: str) -> bool:
+    if value is None:
+        return False
+    if type(value) is bool:
+        return value
+    if type(value) is str and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise DelugeError(f"invokeurl: {name} must be true or false, got {_kind(value)}")
+
+
+def _response_format(value) -> str | None:
+    if value is None:
+        return None
+    text = to_text(value).strip().upper()
+    if text not in RESPONSE_FORMATS:
+        raise DelugeError(
+            f"invokeurl: response-format {value!r} is not supported; use "
+            + ", ".join(RESPONSE_FORMATS)
+        )
+    return text
+
+
+def _decoding(value) -> str | None:
+    if value is None:
+        return None
+    name = to_text(value).strip()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise DelugeError(
+            f"invokeurl: response-decoding {name!r} is not a known character "
+            "set; use a name such as UTF-8 or ISO-8859-1"
+        ) from None
+    return name
+
+
+def _single_line(text: str, what: str) -> str:
+    if "\r" in text or "\n" in text:
+        raise DelugeError(f"invokeurl: the {what} contains a line break")
+    return text
+
+
+def _header(pairs: list[tuple[str, str]], name: str) -> str | None:
+    for key, value in pairs:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _kind(value) -> str:
+    from runtime.values import type_name
+
+    return f"a {type_name(value)} value"

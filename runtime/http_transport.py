@@ -1,0 +1,525 @@
+"""The outbound HTTP client: address checks at connect time, pinning, redirects, caps.
+
+``OutboundClient.send`` runs one ``invokeurl`` call with httpx. Its transport
+connects through ``GuardedBackend``, which resolves the host itself, checks
+every resolved address with ``runtime.http_address`` and then connects to one
+of the checked addresses. The URL keeps the host name, so the ``Host`` header
+and the TLS server name (SNI and certificate check) stay those of the name
+while the socket goes to the address that passed the check. A DNS answer that
+changes between the check and the connection (DNS rebinding) therefore never
+reaches the socket. Redirects are followed here, one hop at a time, and every
+new connection goes through the same check.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import httpcore
+import httpx
+
+from runtime.http_address import AllowList, check_address, parse_address
+
+logger = logging.getLogger(__name__)
+
+Resolver = Callable[[str, int], list[str]]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Headers that carry credentials; they are dropped when a redirect leaves the
+# origin (scheme, host and port) of the request that set them.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+ACCEPTED_ENCODINGS = "gzip, deflate"
+
+
+class AddressRejected(Exception):
+    """The host of a request resolved to an address the policy does not allow."""
+
+    def __init__(self, host: str, address: str, reason: str):
+        super().__init__(f"{host} resolves to {address}, {reason}")
+        self.host = host
+        self.address = address
+        self.reason = reason
+
+
+class ResolutionFailed(Exception):
+    """The host name of a request did not resolve to any address."""
+
+    def __init__(self, host: str, detail: str):
+        super().__init__(f"the host name {host} could not be resolved ({detail})")
+        self.host = host
+
+
+class ResponseTooLarge(Exception):
+    """The response body grew past the size cap while it was read."""
+
+    def __init__(self, cap: int):
+        super().__init__(f"the response is larger than {cap} bytes")
+        self.cap = cap
+
+
+class UnsupportedEncoding(Exception):
+    """The response body uses a Content-Encoding this client cannot decode."""
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Resolve ``host`` with the system resolver; return addresses in its order."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise ResolutionFailed(host, str(error)) from None
+    addresses: list[str] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        if sockaddr[0] not in addresses:
+            addresses.append(sockaddr[0])
+    return addresses
+
+
+@dataclass(frozen=True)
+class OutboundPolicy:
+    """The operator's rules for outbound calls; the server builds one from settings.
+
+    ``timeout_seconds`` and ``max_response_bytes`` cap every call on top of the
+    invocation's own limits, which apply when these are None. ``resolver``
+    maps a host name and port to IP address texts. ``network_backend`` opens
+    the TCP connections (an ``httpcore`` backend); tests replace it to prove
+    that a rejected address is never connected to.
+    """
+
+    allow: AllowList = field(default_factory=AllowList)
+    timeout_seconds: float | None = None
+    max_response_bytes: int | None = None
+    max_redirects: int = 5
+    resolver: Resolver = system_resolver
+    network_backend: httpcore.NetworkBackend | None = None
+    verify: ssl.SSLContext | bool = True
+    user_agent: str = "DelugeCallbacks/0.1 (invokeurl)"
+
+    @classmethod
+    def from_settings(
+        cls, allow_list: str | Iterable[str] = (), **options
+    ) -> OutboundPolicy:
+        """Build a policy from the allow-list setting, comma- or line-separated."""
+        if isinstance(allow_list, str):
+            entries = allow_list.replace("\n", ",").split(",")
+        else:
+            entries = list(allow_list)
+        return cls(allow=AllowList.parse(entries), **options)
+
+    def checked_addresses(self, host: str, port: int) -> list[str]:
+        """Resolve ``host`` and check EVERY address; raise on the first rejected one."""
+        literal = parse_address(host)
+        texts = [str(literal)] if literal is not None else self.resolver(host, port)
+        if not texts:
+            raise ResolutionFailed(host, "no addresses")
+        for text in texts:
+            address = parse_address(text)
+            if address is None:
+                raise ResolutionFailed(host, f"the resolver returned {text!r}")
+            reason = check_address(host, address, self.allow)
+            if reason is not None:
+                raise AddressRejected(host, str(address), reason)
+        return texts
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every wait ends at the call's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: float):
+        self._inner = inner
+        self._deadline = deadline
+
+    def _clamp(self, timeout: float | None, error: type[Exception]) -> float:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise error("the call deadline has passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = self._clamp(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._inner.start_tls(ssl_context, server_hostname, wait), self._deadline
+        )
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class GuardedBackend(httpcore.NetworkBackend):
+    """Open TCP connections only to addresses that passed the policy check."""
+
+    def __init__(self, policy: OutboundPolicy, deadline: float):
+        self._policy = policy
+        self._deadline = deadline
+        self._inner = policy.network_backend or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options=None,
+    ) -> httpcore.NetworkStream:
+        addresses = self._policy.checked_addresses(host, port)
+        last_error: Exception | None = None
+        for address in addresses:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise httpcore.ConnectTimeout("the call deadline has passed")
+            wait = remaining if timeout is None else min(timeout, remaining)
+            try:
+                stream = self._inner.connect_tcp(
+                    address, port, wait, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                logger.debug("connect to %s port %s failed: %s", address, port, error)
+                last_error = error
+                continue
+            return _DeadlineStream(stream, self._deadline)
+        assert last_error is not None
+        raise last_error
+
+    def connect_unix_socket(self, path: str, timeout=None, socket_options=None):
+        raise AddressRejected(path, path, "a Unix socket")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _CoreByteStream(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]):
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """An httpx transport over an httpcore pool that connects through GuardedBackend."""
+
+    def __init__(self, backend: GuardedBackend, ssl_context: ssl.SSLContext):
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=4,
+            retries=0,
+            network_backend=backend,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        response = self._pool.handle_request(core_request)
+        assert isinstance(response.stream, Iterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_CoreByteStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+@dataclass
+class OutboundRequest:
+    """One request as a script describes it, before redirects."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    query: list[tuple[str, str]] = field(default_factory=list)
+    content: bytes | None = None
+    form: list[tuple[str, str]] | None = None
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    # Extra header names that carry a secret, dropped on a cross-origin redirect.
+    secret_headers: frozenset[str] = frozenset()
+
+
+@dataclass
+class OutboundResponse:
+    """The final response of a call after redirects, with its whole body."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    url: str
+
+    def header(self, name: str) -> str | None:
+        """Return the first value of header ``name``, case-insensitively."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+
+class CallTimedOut(Exception):
+    """A call did not finish before its timeout or the invocation deadline."""
+
+
+class TooManyRedirects(Exception):
+    """A call was redirected more often than the policy allows."""
+
+
+class OutboundClient:
+    """Sends ``invokeurl`` requests under an ``OutboundPolicy``.
+
+    One client serves many invocations and threads: every call gets its own
+    connection pool, bound to that call's deadline, and closes it at the end.
+    """
+
+    def __init__(self, policy: OutboundPolicy | None = None):
+        self.policy = policy or OutboundPolicy()
+        verify = self.policy.verify
+        if isinstance(verify, ssl.SSLContext):
+            self._ssl_context = verify
+        else:
+            self._ssl_context = httpx.create_ssl_context(verify=verify)
+
+    def effective_timeout(self, limit_seconds: float) -> float:
+        """Return the per-call timeout: the invocation limit, capped by the policy."""
+        if self.policy.timeout_seconds is None:
+            return limit_seconds
+        return min(limit_seconds, self.policy.timeout_seconds)
+
+    def effective_max_bytes(self, limit_bytes: int) -> int:
+        """Return the response size cap: the invocation limit, capped by the policy."""
+        if self.policy.max_response_bytes is None:
+            return limit_bytes
+        return min(limit_bytes, self.policy.max_response_bytes)
+
+    def send(
+        self,
+        request: OutboundRequest,
+        *,
+        timeout: float,
+        max_bytes: int,
+        deadline: float,
+    ) -> OutboundResponse:
+        """Send ``request``, follow redirects, and read the body up to ``max_bytes``.
+
+        ``deadline`` is a ``time.monotonic()`` value; every connect, read and
+        write waits at most until then. Raises ``AddressRejected``,
+        ``ResolutionFailed``, ``CallTimedOut``, ``TooManyRedirects``,
+        ``ResponseTooLarge``, ``UnsupportedEncoding``, ``httpx.InvalidURL``,
+        ``httpx.UnsupportedProtocol`` or an ``httpcore``/``httpx`` network error.
+        """
+        backend = GuardedBackend(self.policy, deadline)
+        transport = GuardedTransport(backend, self._ssl_context)
+        client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            trust_env=False,
+            headers={
+                "User-Agent": self.policy.user_agent,
+                "Accept-Encoding": ACCEPTED_ENCODINGS,
+            },
+        )
+        try:
+            return self._follow(client, request, max_bytes)
+        except (httpcore.TimeoutException, httpx.TimeoutException) as error:
+            raise CallTimedOut(str(error)) from None
+        finally:
+            client.close()
+
+    def _follow(
+        self, client: httpx.Client, request: OutboundRequest, max_bytes: int
+    ) -> OutboundResponse:
+        method = request.method
+        url = httpx.URL(request.url)
+        if request.query:
+            # httpx's ``params`` would replace the query of the URL; merge instead.
+            url = url.copy_merge_params(request.query)
+        headers = list(request.headers)
+        body = _body_arguments(request)
+        credentials = CREDENTIAL_HEADERS | {h.lower() for h in request.secret_headers}
+        for hop in range(self.policy.max_redirects + 1):
+            _check_scheme(url)
+            http_request = client.build_request(
+                method, url, headers=headers, **body
+            )
+            response = client.send(http_request, stream=True)
+            try:
+                location = response.headers.get("location")
+                if response.status_code not in REDIRECT_STATUSES or not location:
+                    return self._read(response, max_bytes)
+            finally:
+                response.close()
+            if hop == self.policy.max_redirects:
+                break
+            next_url = http_request.url.join(location)
+            logger.debug(
+                "invokeurl redirect %s from %s to %s",
+                response.status_code,
+                safe_url(str(http_request.url)),
+                safe_url(str(next_url)),
+            )
+            if _origin(next_url) != _origin(http_request.url):
+                headers = [(k, v) for k, v in headers if k.lower() not in credentials]
+            if response.status_code == 303 or (
+                response.status_code in (301, 302) and method != "GET"
+            ):
+                # Browsers and curl turn these into a GET without a body.
+                method = "GET"
+                body = {}
+                headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+            url = next_url
+        raise TooManyRedirects(
+            f"more than {self.policy.max_redirects} redirects"
+        )
+
+    def _read(self, response: httpx.Response, max_bytes: int) -> OutboundResponse:
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.strip().isdigit():
+            if int(declared) > max_bytes:
+                raise ResponseTooLarge(max_bytes)
+        decoder = _BoundedDecoder(response.headers.get("content-encoding", ""))
+        parts: list[bytes] = []
+        raw_total = 0
+        total = 0
+        for chunk in response.iter_raw():
+            raw_total += len(chunk)
+            if raw_total > max_bytes:
+                raise ResponseTooLarge(max_bytes)
+            piece = decoder.feed(chunk, max_bytes - total)
+            total += len(piece)
+            if total > max_bytes:
+                raise ResponseTooLarge(max_bytes)
+            parts.append(piece)
+        tail = decoder.flush(max_bytes - total)
+        if total + len(tail) > max_bytes:
+            raise ResponseTooLarge(max_bytes)
+        parts.append(tail)
+        headers = [
+            (key.decode("latin-1"), value.decode("latin-1"))
+            for key, value in response.headers.raw
+        ]
+        return OutboundResponse(
+            response.status_code, headers, b"".join(parts), str(response.url)
+        )
+
+
+class _BoundedDecoder:
+    """Undo gzip or deflate Content-Encoding without expanding past a limit.
+
+    ``zlib``'s ``max_length`` stops each step at the remaining allowance, so a
+    small compressed body that expands enormously is rejected after at most
+    one allowance of output instead of filling memory.
+    """
+
+    def __init__(self, header: str):
+        codings = [c.strip().lower() for c in header.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "deflate")):
+            raise UnsupportedEncoding(
+                f"the response uses Content-Encoding {header!r}; only gzip and "
+                "deflate are supported, so remove any Accept-Encoding header "
+                "that requests another encoding"
+            )
+        self._coding = codings[0] if codings else None
+        self._zlib = None
+        if self._coding == "gzip":
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        self._first = True
+
+    def feed(self, data: bytes, allowance: int) -> bytes:
+        if self._zlib is None:
+            return data
+        if self._first and self._coding == "deflate":
+            self._first = False
+            try:
+                return self._drain(data, allowance)
+            except zlib.error:
+                # Some servers send raw deflate without the zlib header.
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+        return self._drain(data, allowance)
+
+    def _drain(self, data: bytes, allowance: int) -> bytes:
+        assert self._zlib is not None
+        out = self._zlib.decompress(data, allowance + 1)
+        while self._zlib.unconsumed_tail and len(out) <= allowance:
+            out += self._zlib.decompress(
+                self._zlib.unconsumed_tail, allowance + 1 - len(out)
+            )
+        return out
+
+    def flush(self, allowance: int) -> bytes:
+        if self._zlib is None:
+            return b""
+        return self._zlib.flush()[: allowance + 1]
+
+
+def _body_arguments(request: OutboundRequest) -> dict:
+    # A Deluge map is the only source of form pairs, so a dict loses nothing.
+    if request.files is not None:
+        return {"data": dict(request.form or []), "files": request.files}
+    if request.form is not None:
+        return {"data": dict(request.form)}
+    if request.content is not None:
+        return {"content": request.content}
+    return {}
+
+
+def _check_scheme(url: httpx.URL) -> None:
+    if url.scheme not in ("http", "https"):
+        raise httpx.UnsupportedProtocol(
+            f"the URL scheme {url.scheme!r} is not allowed; use http or https"
+        )
+    if not url.host:
+        raise httpx.InvalidURL("the URL has no host")
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+def safe_url(text: str) -> str:
+    """Render a URL for messages and logs: no user info and no query string."""
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError):
+        return "<invalid URL>"
+    if not url.scheme or not url.host:
+        return text.split("?", 1)[0].split("#", 1)[0][:200]
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.scheme}://{host}{port}{url.path}"
