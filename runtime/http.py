@@ -86,7 +86,7 @@ def invoke_url(ctx, params: dict) -> object:
             f"invokeurl: unknown parameter '{unknown[0]}'; the parameters are "
             + ", ".join(PARAMETER_KEYS)
         )
-    request = build_request(ctx, params)
+    request = build_request(ctx, params, task="invokeurl")
     options = ResponseOptions(
         detailed=_flag(params.get("detailed"), "detailed"),
         response_format=_response_format(params.get("response-format")),
@@ -96,26 +96,30 @@ def invoke_url(ctx, params: dict) -> object:
     return response_value(ctx, response, options)
 
 
-def build_request(ctx, params: dict) -> OutboundRequest:
-    """Turn the invokeurl parameters into an ``OutboundRequest``."""
+def build_request(ctx, params: dict, task: str) -> OutboundRequest:
+    """Turn invokeurl parameters into an ``OutboundRequest``; ``task`` names it."""
     url = params.get("url")
     if url is None or (type(url) is str and not url.strip()):
-        raise DelugeError("invokeurl: the url parameter is missing or empty")
+        raise DelugeError(f"{task}: the url parameter is missing or empty")
     if type(url) is not str:
-        raise DelugeError(f"invokeurl: the url must be text, got {_kind(url)}")
+        raise DelugeError(f"{task}: the url must be text, got {_kind(url)}")
     url = url.strip()
-    method = _method(params.get("type"))
-    headers = header_pairs(params.get("headers"), "invokeurl")
+    method = _method(params.get("type"), task)
+    headers = header_pairs(params.get("headers"), task)
     content_type = params.get("content-type")
     if content_type is not None:
-        content_type = _single_line(to_text(content_type), "content-type")
+        content_type = _single_line(to_text(content_type), "content-type", task)
         headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
         headers.append(("Content-Type", content_type))
     request = OutboundRequest(method=method, url=url, headers=headers)
     _set_body(
-        request, params.get("parameters"), params.get("body"), params.get("files")
+        request,
+        params.get("parameters"),
+        params.get("body"),
+        params.get("files"),
+        task,
     )
-    _apply_connection(ctx, request, params.get("connection"))
+    _apply_connection(ctx, request, params.get("connection"), task)
     return request
 
 
@@ -136,11 +140,11 @@ def header_pairs(value: object, task: str) -> list[tuple[str, str]]:
                 "and '-'"
             )
         text = "" if item is None else to_text(item)
-        pairs.append((name_text, _single_line(text, f"header '{name_text}'")))
+        pairs.append((name_text, _single_line(text, f"header '{name_text}'", task)))
     return pairs
 
 
-def _set_body(request: OutboundRequest, parameters, body, files) -> None:
+def _set_body(request: OutboundRequest, parameters, body, files, task: str) -> None:
     if type(parameters) is Collection:
         parameters = parameters.as_map()
     if type(body) is Collection:
@@ -149,10 +153,10 @@ def _set_body(request: OutboundRequest, parameters, body, files) -> None:
     mime = (declared or "").split(";", 1)[0].strip().lower()
 
     if files is not None:
-        request.files = [("file", _file_part(f)) for f in _file_list(files)]
+        request.files = [("file", _file_part(f)) for f in _file_list(files, task)]
         if parameters is not None and type(parameters) is not dict:
             raise DelugeError(
-                "invokeurl: with files, parameters must be a map of form fields"
+                f"{task}: with files, parameters must be a map of form fields"
             )
         request.form = _form_pairs(parameters or {})
         # httpx writes the multipart boundary into its own Content-Type.
@@ -160,13 +164,13 @@ def _set_body(request: OutboundRequest, parameters, body, files) -> None:
             (k, v) for k, v in request.headers if k.lower() != "content-type"
         ]
         if body is not None:
-            raise DelugeError("invokeurl: use either files or body, not both")
+            raise DelugeError(f"{task}: use either files or body, not both")
         return
 
     if body is not None:
         if parameters is not None and type(parameters) is not dict:
             raise DelugeError(
-                "invokeurl: the request body comes from either parameters or "
+                f"{task}: the request body comes from either parameters or "
                 "body; with body, parameters must be a map of query parameters"
             )
         request.query = _form_pairs(parameters or {})
@@ -212,12 +216,12 @@ def _form_pairs(mapping: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _file_list(files) -> list[DelugeFile]:
+def _file_list(files, task: str) -> list[DelugeFile]:
     items = files if isinstance(files, list) else [files]
     for item in items:
         if type(item) is not DelugeFile:
             raise DelugeError(
-                f"invokeurl: files must be a file or a list of files, got {_kind(item)}"
+                f"{task}: files must be a file or a list of files, got {_kind(item)}"
             )
     return items
 
@@ -226,19 +230,19 @@ def _file_part(file: DelugeFile) -> tuple[str, bytes, str]:
     return (file.name, file.content, file.content_type or "application/octet-stream")
 
 
-def _apply_connection(ctx, request: OutboundRequest, name) -> None:
+def _apply_connection(ctx, request: OutboundRequest, name, task: str) -> None:
     if name is None:
         return
     if type(name) is not str or not name.strip():
         raise DelugeError(
-            f"invokeurl: connection must be the link name of a connection, "
+            f"{task}: connection must be the link name of a connection, "
             f"got {_kind(name)}"
         )
     lookup = ctx.connections
     connection = lookup(name.strip()) if lookup is not None else None
     if connection is None:
         raise DelugeError(
-            f"invokeurl: connection '{name}' is not defined in this portal; "
+            f"{task}: connection '{name}' is not defined in this portal; "
             "create it under the portal's connections or fix the link name"
         )
     if not isinstance(connection, Connection):
@@ -397,15 +401,15 @@ def _file_name(response: OutboundResponse) -> str:
     return path.rsplit("/", 1)[-1] or "response"
 
 
-def _method(value) -> str:
+def _method(value, task: str) -> str:
     if value is None:
         return "GET"
     if type(value) is not str:
-        raise DelugeError(f"invokeurl: type must be a method name, got {_kind(value)}")
+        raise DelugeError(f"{task}: type must be a method name, got {_kind(value)}")
     method = value.strip().upper()
     if method not in METHODS:
         raise DelugeError(
-            f"invokeurl: type {value!r} is not supported; use " + ", ".join(METHODS)
+            f"{task}: type {value!r} is not supported; use " + ", ".join(METHODS)
         )
     return method
 
@@ -446,9 +450,9 @@ def _decoding(value) -> str | None:
     return name
 
 
-def _single_line(text: str, what: str) -> str:
+def _single_line(text: str, what: str, task: str) -> str:
     if "\r" in text or "\n" in text:
-        raise DelugeError(f"invokeurl: the {what} contains a line break")
+        raise DelugeError(f"{task}: the {what} contains a line break")
     return text
 
 

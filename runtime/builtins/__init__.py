@@ -2,3 +2,6 @@
 
 Importing this package registers every built-in in ``runtime.registry``.
 """
+
+from runtime.builtins import datetimes, text  # noqa: F401
+from runtime.builtins import web  # noqa: F401
