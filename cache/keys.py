@@ -17,11 +17,14 @@ def cache_key(
     version: int,
     dependencies: Iterable[tuple[int, int]],
     compiler_version: str,
+    source_digest: str = "",
 ) -> str:
     """Build the key of one compiled function version.
 
     ``dependencies`` are the (global function id, version) pairs the code
-    reached when it was compiled. The Python bytecode magic number is part of
+    reached when it was compiled. ``source_digest`` is a hash of the script and
+    signature of the version, so two saves that raced for one version number
+    never share an entry. The Python bytecode magic number is part of
     the key, so an interpreter upgrade never loads bytecode of another version.
     """
     material = json.dumps(
@@ -31,6 +34,7 @@ def cache_key(
             "version": version,
             "dependencies": sorted([int(i), int(v)] for i, v in dependencies),
             "compiler": compiler_version,
+            "source": source_digest,
             "python": importlib.util.MAGIC_NUMBER.hex(),
             "format": CACHE_FORMAT,
         },

@@ -1,0 +1,108 @@
+"""The Starlette application: invocation, admin API, JSON error handlers."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from server import routes_admin, routes_globals
+from server.invoke import app_integrations
+from server.service import Service
+from server.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+async def not_found(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": {
+                "code": "not_found",
+                "message": f"No route for {request.method} {request.url.path}",
+            }
+        },
+        status_code=404,
+    )
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    allowed = getattr(exc, "headers", None) or {}
+    return JSONResponse(
+        {
+            "error": {
+                "code": "method_not_allowed",
+                "message": f"Method {request.method} is not allowed on "
+                f"{request.url.path}",
+            }
+        },
+        status_code=405,
+        headers=allowed,
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    status = getattr(exc, "status_code", 500)
+    detail = getattr(exc, "detail", "") or "HTTP error"
+    return JSONResponse(
+        {"error": {"code": "http_error", "message": str(detail)}}, status_code=status
+    )
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception(
+        "Unexpected error on %s %s", request.method, request.url.path, exc_info=exc
+    )
+    if request.url.path == "/AppIntegrations":
+        body: dict = {"errorMessage": "Internal error while running the callback"}
+    else:
+        body = {
+            "error": {
+                "code": "internal_error",
+                "message": "Internal error; the service log has the details",
+            }
+        }
+    return JSONResponse(body, status_code=500)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the application; without ``settings`` they are loaded from the
+    environment, which is how ``serve --workers N`` starts each worker."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        service = Service(settings)
+        app.state.service = service
+        logger.info(
+            "Service started with data directory %s (database %s, cache %s)",
+            settings.data_dir,
+            settings.database_path,
+            settings.cache_dir,
+        )
+        try:
+            yield
+        finally:
+            service.close()
+            logger.info("Service stopped")
+
+    routes = [
+        Route("/AppIntegrations", app_integrations, methods=["GET", "POST"]),
+        *routes_admin.routes,
+        *routes_globals.routes,
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            404: not_found,
+            405: method_not_allowed,
+            HTTPException: http_error,
+            Exception: internal_error,
+        },
+    )

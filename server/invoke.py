@@ -1,0 +1,216 @@
+"""The invocation endpoint ``/AppIntegrations``.
+
+Request rules:
+
+- GET takes every field from the query string.
+- POST takes the query string plus the body's fields, and a field in the
+  body replaces the same field of the query string. The body is a form
+  (``application/x-www-form-urlencoded`` or ``multipart/form-data``) or a
+  JSON object (``application/json``, any ``+json`` type, or no content type
+  at all); a charset parameter is ignored and JSON is read as UTF-8.
+- The fields are ``serviceName`` (must be ``callbackFunctions``),
+  ``api_name``, ``auth_token``, ``PORTALID`` and ``arguments``: a JSON object
+  keyed by parameter name, given as JSON text, or in a JSON body also as an
+  object.
+
+Responses: 200 ``{"output": ...}``; 400 ``{"errorMessage": ...}`` for bad
+arguments or an invalid body; 413 for a body over the cap; 500
+``{"errorMessage": ...}`` for a runtime error or a limit; 404
+``{"content": "Invalid callback function url"}`` for every kind of unknown
+or unauthorised URL, so a caller cannot tell which part was wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.arguments_check import convert_invocation_arguments
+from server.errors import ApiError, CompileFailed, InvalidInput
+from server.execution import encode_output, response_limit_message, run_program
+from server.request_body import is_json_media_type, media_type, parse_json, read_body
+from server.storage_tokens import token_matches
+
+logger = logging.getLogger(__name__)
+
+SERVICE_NAME = "callbackFunctions"
+INVALID_URL_BODY = {"content": "Invalid callback function url"}
+FIELDS = ("serviceName", "api_name", "auth_token", "PORTALID", "arguments")
+
+
+def invalid_url() -> JSONResponse:
+    return JSONResponse(INVALID_URL_BODY, status_code=404)
+
+
+def error_message(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"errorMessage": message}, status_code=status)
+
+
+async def _form_fields(request: Request, body: bytes, kind: str) -> dict:
+    if kind == "application/x-www-form-urlencoded":
+        try:
+            pairs = urllib.parse.parse_qsl(
+                body.decode("utf-8"), keep_blank_values=True, strict_parsing=False
+            )
+        except UnicodeDecodeError:
+            raise InvalidInput("The form body is not valid UTF-8") from None
+        return dict(pairs)
+
+    # Replay the already capped body to Starlette's multipart parser.
+    async def receive() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    replay = Request(request.scope, receive)
+    try:
+        form: FormData = await replay.form(max_files=0, max_fields=100)
+    except Exception as exc:  # the multipart parser raises several types
+        raise InvalidInput(f"Invalid multipart body: {exc}") from None
+    try:
+        return {key: value for key, value in form.items() if isinstance(value, str)}
+    finally:
+        await form.close()
+
+
+async def read_fields(request: Request, max_bytes: int, max_depth: int) -> dict:
+    """Collect the invocation fields from the query string and the body."""
+    fields: dict[str, object] = dict(request.query_params)
+    if request.method != "POST":
+        return fields
+    body = await read_body(request, max_bytes)
+    kind = media_type(request)
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields.update(await _form_fields(request, body, kind))
+    elif kind == "" or is_json_media_type(kind):
+        if body.strip():
+            document = parse_json(body, max_depth)
+            if not isinstance(document, dict):
+                raise InvalidInput(
+                    "A JSON body must be an object with the fields " + ", ".join(FIELDS)
+                )
+            fields.update(document)
+    else:
+        raise InvalidInput(
+            f"Unsupported content type {kind!r}: send a form, "
+            "multipart/form-data or JSON"
+        )
+    return fields
+
+
+def parse_arguments(value: object, max_depth: int) -> dict:
+    """Return the arguments object from its JSON text or JSON-body value."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        value = parse_json(value, max_depth, what="arguments")
+    if not isinstance(value, dict):
+        raise InvalidInput(
+            "arguments must be a JSON object keyed by parameter name, "
+            'for example {"name": "tom", "id": 123}'
+        )
+    return value
+
+
+async def app_integrations(request: Request) -> Response:
+    service = request.app.state.service
+    limits = service.settings.limits
+    try:
+        fields = await read_fields(
+            request, limits.request_body_bytes, limits.nesting_depth
+        )
+    except ApiError as exc:
+        logger.warning("Rejected invocation body: %s", exc.message)
+        return error_message(exc.message, exc.status)
+
+    portal_text = fields.get("PORTALID")
+    api_name = fields.get("api_name")
+    token = fields.get("auth_token")
+    if (
+        fields.get("serviceName") != SERVICE_NAME
+        or not isinstance(api_name, str)
+        or not isinstance(token, str)
+        or not isinstance(portal_text, str | int)
+        or not str(portal_text).isdigit()
+    ):
+        logger.info("Rejected invocation with an incomplete URL")
+        return invalid_url()
+    portal_id = int(portal_text)
+    target = service.storage.find_invocation_target(portal_id, api_name)
+    if target is None or not token_matches(token, target["token_hash"]):
+        logger.warning(
+            "Rejected invocation of API name %r in portal %d: unknown, "
+            "unpublished or wrong token",
+            api_name,
+            portal_id,
+        )
+        return invalid_url()
+    callback_id = target["callback_id"]
+    version = target["version"]
+
+    try:
+        arguments = parse_arguments(fields.get("arguments"), limits.nesting_depth)
+        loaded = service.loader.load_live(portal_id, target)
+        converted = convert_invocation_arguments(loaded.parameters, arguments, limits)
+    except InvalidInput as exc:
+        message = exc.message
+        logger.info(
+            "Bad arguments for callback %d version %d in portal %d: %s",
+            callback_id,
+            version,
+            portal_id,
+            message,
+        )
+        return error_message(message, 400)
+    except CompileFailed as exc:
+        logger.error(
+            "Live callback %d version %d in portal %d no longer compiles: %s",
+            callback_id,
+            version,
+            portal_id,
+            exc.message,
+        )
+        return error_message(
+            "The callback function failed to compile; publish it again", 500
+        )
+
+    run = run_in_threadpool if loaded.blocking else _call_inline
+    result = await run(
+        run_program,
+        loaded.program,
+        converted,
+        limits=limits,
+        time_zone=target["time_zone"],
+        return_type=loaded.return_type,
+        outbound=service.outbound,
+        connections=service.connections_for(portal_id),
+    )
+    if result.error is not None:
+        level = logging.WARNING if result.limit else logging.INFO
+        logger.log(
+            level,
+            "Callback %d version %d in portal %d failed: %s",
+            callback_id,
+            version,
+            portal_id,
+            result.error,
+        )
+        return error_message(result.error, 500)
+
+    body = encode_output(result.output, limits)
+    if body is None:
+        logger.warning(
+            "Callback %d version %d in portal %d hit the response size limit",
+            callback_id,
+            version,
+            portal_id,
+        )
+        return error_message(response_limit_message(limits), 500)
+    return Response(body, media_type="application/json")
+
+
+async def _call_inline(function, *args, **kwargs):
+    return function(*args, **kwargs)

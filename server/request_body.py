@@ -1,0 +1,87 @@
+"""Reading request bodies with a size cap, and JSON with a nesting cap."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.requests import Request
+
+from server.errors import InvalidInput, PayloadTooLarge
+
+logger = logging.getLogger(__name__)
+
+
+def media_type(request: Request) -> str:
+    """Return the lower-cased media type without parameters such as charset."""
+    value = request.headers.get("content-type", "")
+    return value.split(";", 1)[0].strip().lower()
+
+
+def is_json_media_type(value: str) -> bool:
+    return value == "application/json" or value.endswith("+json")
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """Read the whole body, failing as soon as it grows past ``max_bytes``.
+
+    A declared ``Content-Length`` over the cap fails before any byte is read;
+    without one, the stream is read in chunks and stops at the cap.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise InvalidInput(f"Invalid Content-Length header {declared!r}")
+        if int(declared) > max_bytes:
+            raise PayloadTooLarge(_too_large_message(max_bytes))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(_too_large_message(max_bytes))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large_message(max_bytes: int) -> str:
+    return (
+        f"Execution limit exceeded: request body ({max_bytes} bytes); "
+        "send a smaller body"
+    )
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_depth(value: object) -> int:
+    """Return the nesting depth of a parsed JSON value, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def parse_json(data: bytes | str, max_depth: int, what: str = "Request body") -> object:
+    """Parse JSON text, rejecting NaN, Infinity and nesting past ``max_depth``."""
+    try:
+        value = json.loads(data, parse_constant=_reject_constant)
+    except RecursionError:
+        raise InvalidInput(
+            f"{what} is nested deeper than {max_depth} levels; flatten it"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
+    if json_depth(value) > max_depth:
+        raise InvalidInput(
+            f"{what} is nested deeper than {max_depth} levels; flatten it"
+        )
+    return value
