@@ -9,6 +9,8 @@ from runtime.errors import LimitExceeded
 from runtime.limits import Limits
 
 UTC = ZoneInfo("UTC")
+# Statements between two wall-time checks in generated code.
+TICK_INTERVAL = 200
 
 
 class ExecutionContext:
@@ -42,6 +44,17 @@ class ExecutionContext:
         self.depth = 0
         self.started = time.monotonic()
         self.deadline = self.started + self.limits.wall_time_seconds
+        # Generated code adds to ``statements`` once per straight-line run of
+        # statements and calls ``tick()`` only when it passes ``next_check``,
+        # so the statement and wall-time limits cost one comparison per run.
+        self.next_check = min(self.limits.statements, TICK_INTERVAL)
+
+    def tick(self) -> None:
+        """Check the statement and wall-time limits; called by generated code."""
+        if self.statements > self.limits.statements:
+            raise LimitExceeded("statements", self.limits.statements)
+        self.check_deadline()
+        self.next_check = min(self.limits.statements, self.statements + TICK_INTERVAL)
 
     def check_deadline(self) -> None:
         """Raise ``LimitExceeded`` once the wall-time limit has passed."""

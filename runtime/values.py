@@ -138,3 +138,16 @@ def type_name(value: object) -> str:
     if cls is DateTime:
         return DATETIME
     raise TypeError(f"not a Deluge value: {cls.__name__}")
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """One ``key: value`` argument of a call, as in ``Collection("a": 1)``.
+
+    Generated code passes each such argument to a built-in as one positional
+    ``KeyValue``; ``c.insert("k": v)`` reaches the built-in as
+    ``(ctx, c, KeyValue("k", v))``.
+    """
+
+    key: object
+    value: object

@@ -1,0 +1,237 @@
+"""``compile_function``: parse, check, lower, validate and compile one callback."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from dataclasses import dataclass, field
+
+import astor
+
+from compiler import nodes as n
+from compiler.checks import check_program
+from compiler.diagnostics import ERROR, SEMANTIC, Diagnostic
+from compiler.lower import MAIN_FUNCTION, ModuleLowering, python_function_name
+from compiler.parser import parse
+from compiler.validate import validate
+from runtime.limits import Limits
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CompileResult:
+    """The outcome of ``compile_function``; ``code`` is None unless ``ok``."""
+
+    diagnostics: list = field(default_factory=list)
+    code: object = None
+    python_source: str = ""
+    dependencies: list = field(default_factory=list)
+    blocking: bool = False
+    tree: object = None  # the validated ast.Module
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == ERROR for d in self.diagnostics)
+
+    @property
+    def errors(self) -> list:
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+
+@dataclass
+class GlobalFunction:
+    """A reached global function: its source object and its parsed definition."""
+
+    source: object
+    definition: n.FunctionDef
+    python_name: str
+    lines: list
+
+
+def compile_function(
+    source: str,
+    name: str = "main",
+    parameters=(),
+    return_type: str | None = None,
+    resolve_global=None,
+    filename: str = "<deluge>",
+    max_depth: int | None = None,
+) -> CompileResult:
+    """Compile Deluge ``source`` (a bare body or full definitions) to a module."""
+    max_depth = max_depth or Limits().nesting_depth
+    result = CompileResult()
+    parsed = parse(source, max_depth)
+    result.diagnostics.extend(parsed.diagnostics)
+    if parsed.tree is None:
+        return result
+    main, local_functions = _main_function(parsed.tree, name, parameters, return_type)
+
+    functions_by_name: dict = {}
+    for function in local_functions:
+        short = function.name.split(".")[-1]
+        functions_by_name.setdefault(function.name.lower(), function)
+        functions_by_name.setdefault(short.lower(), function)
+
+    globals_reached: dict = {}
+    _reach_globals(
+        main, parsed.lines, functions_by_name, resolve_global, globals_reached, result,
+        max_depth,
+    )
+    signatures = {key: g.definition for key, g in globals_reached.items()}
+    for key, function in functions_by_name.items():
+        signatures.setdefault(key, function)
+
+    check_program(main, parsed.lines, signatures, result.diagnostics)
+    for key, reached in globals_reached.items():
+        if reached.definition is main:
+            continue
+        found: list = []
+        check_program(reached.definition, reached.lines, signatures, found)
+        label = getattr(reached.source, "name", reached.definition.name)
+        result.diagnostics.extend(
+            Diagnostic(d.line, d.column, d.message, d.kind, d.severity,
+                       d.source_line, label)
+            for d in found
+        )
+    if not result.ok:
+        return result
+
+    python_names = {key: g.python_name for key, g in globals_reached.items()}
+    module_lowering = ModuleLowering(python_names)
+    functions = [(MAIN_FUNCTION, main)]
+    seen = {id(main)}
+    for reached in globals_reached.values():
+        if id(reached.definition) not in seen:
+            seen.add(id(reached.definition))
+            functions.append((reached.python_name, reached.definition))
+    names = {py: d.name for py, d in functions[1:]}
+    try:
+        tree = module_lowering.lower(functions, [p.name for p in main.params], names)
+        ast.fix_missing_locations(tree)
+        validate(tree)
+        result.code = compile(tree, filename, "exec", dont_inherit=True)
+    except RecursionError:
+        result.diagnostics.append(
+            Diagnostic(1, 1, f"The script nests expressions deeper than {max_depth} "
+                       "levels; split it into smaller expressions", SEMANTIC)
+        )
+        return result
+    result.tree = tree
+    result.blocking = module_lowering.blocking or any(
+        _reaches_http(f) for _, f in functions
+    )
+    result.dependencies = [
+        (getattr(g.source, "id", None), getattr(g.source, "version", None))
+        for g in globals_reached.values()
+        if g.source is not None
+    ]
+    result.python_source = render_python(tree)
+    return result
+
+
+def render_python(tree: ast.Module) -> str:
+    """Render the tree as Python text with the Deluge line beside each statement."""
+    try:
+        text = astor.to_source(tree, add_line_information=True)
+    except RecursionError:
+        return "# the generated module is too deeply nested to render\n"
+    out: list[str] = []
+    pending: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# line: "):
+            pending = stripped[len("# line: "):]
+            continue
+        if pending is not None and stripped:
+            out.append(f"{line}  # Deluge line {pending}")
+            pending = None
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _main_function(tree, name, parameters, return_type):
+    if tree and isinstance(tree[0], n.FunctionDef):
+        definitions = list(tree)
+        main = definitions[0]
+        for definition in definitions:
+            if definition.name.split(".")[-1].lower() == name.lower():
+                main = definition
+                break
+        return main, definitions
+    params = [n.Param((t or "").lower() or None, p, 1, 1) for p, t in parameters]
+    main = n.FunctionDef(1, 1, return_type.lower() if return_type else None, name,
+                         params, tree, has_header=False)
+    return main, []
+
+
+def _reach_globals(main, lines, local_functions, resolve_global, reached, result,
+                   max_depth):
+    """Find every function reachable from ``main``, parsing global ones on demand."""
+    pending = [main] + [f for f in local_functions.values() if f is not main]
+    done: set = set()
+    for function in list(local_functions.values()):
+        key = function.name.lower()
+        if key not in reached:
+            reached[key] = GlobalFunction(None, function, python_function_name(
+                function.name), lines)
+            short = function.name.split(".")[-1].lower()
+            reached.setdefault(short, reached[key])
+    while pending:
+        function = pending.pop()
+        if id(function) in done:
+            continue
+        done.add(id(function))
+        for call in _calls(function.body):
+            key = call.name.lower()
+            if key in reached or resolve_global is None or "." in key:
+                continue
+            found = resolve_global(call.name)
+            if found is None:
+                continue
+            parsed = parse(found.script, max_depth)
+            label = getattr(found, "name", call.name)
+            if parsed.tree is None:
+                for d in parsed.diagnostics:
+                    result.diagnostics.append(
+                        Diagnostic(d.line, d.column, d.message, d.kind, d.severity,
+                                   d.source_line, label)
+                    )
+                continue
+            definition = _global_definition(found, parsed.tree)
+            entry = GlobalFunction(
+                found, definition, python_function_name(call.name.lower()),
+                parsed.lines,
+            )
+            reached[key] = entry
+            pending.append(definition)
+
+
+def _global_definition(found, tree) -> n.FunctionDef:
+    if tree and isinstance(tree[0], n.FunctionDef):
+        definition = tree[0]
+        definition.name = found.name
+        return definition
+    params = [
+        n.Param((t or "").lower() or None, p, 1, 1) for p, t in found.parameters
+    ]
+    return_type = found.return_type.lower() if found.return_type else None
+    return n.FunctionDef(1, 1, return_type, found.name, params, tree,
+                         has_header=False)
+
+
+def _calls(statements):
+    from compiler.checks import walk_expressions, walk_statements
+
+    for stmt in walk_statements(statements):
+        for expr in walk_expressions(stmt):
+            if isinstance(expr, n.Call):
+                yield expr
+
+
+def _reaches_http(function) -> bool:
+    for call in _calls(function.body):
+        if call.name.lower() in ("geturl", "posturl", "invokeurl"):
+            return True
+    return False

@@ -1,0 +1,140 @@
+"""Static types of Deluge expressions, as far as literals and declarations tell.
+
+A variable has a static type only if every assignment to it in the function
+gives the same known type (re-assigning with another type is allowed, so a
+single differing assignment makes the type unknown). ``None`` means unknown.
+"""
+
+from __future__ import annotations
+
+from compiler import nodes as n
+from runtime.namespace import TYPE_ALIASES
+from runtime.values import BOOLEAN, DECIMAL, LIST, MAP, NUMBER, TEXT
+
+COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+LOOSE = object()  # marks a variable whose assignments disagree
+
+
+def declared_type(type_name: str | None) -> str | None:
+    if type_name is None:
+        return None
+    return TYPE_ALIASES.get(type_name.lower())
+
+
+def expression_type(node, variables: dict) -> str | None:
+    """Return the Deluge type of ``node`` when it is known statically."""
+    cls = type(node)
+    if cls is n.Number:
+        return NUMBER
+    if cls is n.Decimal:
+        return DECIMAL
+    if cls is n.Text:
+        return TEXT
+    if cls is n.Boolean:
+        return BOOLEAN
+    if cls is n.ListLiteral or cls is n.TypedList:
+        return LIST
+    if cls is n.MapLiteral:
+        return MAP
+    if cls is n.Name:
+        found = variables.get(node.name)
+        return None if found is LOOSE else found
+    if cls is n.Logic:
+        return BOOLEAN
+    if cls is n.Unary:
+        if node.op == "!":
+            return BOOLEAN
+        inner = expression_type(node.operand, variables)
+        return inner if inner in (NUMBER, DECIMAL) else None
+    if cls is n.Binary:
+        if node.op in COMPARISONS:
+            return BOOLEAN
+        left = expression_type(node.left, variables)
+        right = expression_type(node.right, variables)
+        return binary_type(node.op, left, right)
+    if cls is n.Call:
+        lowered = node.name.lower()
+        if lowered == "map":
+            return MAP
+        if lowered == "list":
+            return LIST
+        if lowered == "isnull":
+            return BOOLEAN
+        return None
+    if cls is n.IfExpr:
+        a = expression_type(node.then, variables)
+        b = expression_type(node.otherwise, variables)
+        return a if a == b else None
+    return None
+
+
+def binary_type(op: str, left: str | None, right: str | None) -> str | None:
+    """Return the result type of an arithmetic operator on known operand types."""
+    if op == "+" and (left == TEXT or right == TEXT):
+        return TEXT
+    if left in (NUMBER, DECIMAL) and right in (NUMBER, DECIMAL):
+        return NUMBER if left == right == NUMBER else DECIMAL
+    return None
+
+
+def is_valid_binary(op: str, left: str | None, right: str | None) -> bool:
+    """Tell whether known operand types fit an operator (unknown always fits)."""
+    if left is None or right is None:
+        return True
+    if op in ("==", "!="):
+        return True
+    numeric = (NUMBER, DECIMAL)
+    if op in ("<", "<=", ">", ">="):
+        if left in numeric and right in numeric:
+            return True
+        return left == right and left == TEXT
+    if op == "+":
+        if left == TEXT or right == TEXT:
+            return True
+        return left in numeric and right in numeric
+    return left in numeric and right in numeric
+
+
+def infer_variables(function: n.FunctionDef, parameter_types: dict) -> dict:
+    """Map each variable of ``function`` to its static type, or LOOSE."""
+    variables: dict = dict(parameter_types)
+    assignments: list = []
+    _collect(function.body, assignments)
+    for _round in range(3):
+        found: dict = dict(parameter_types)
+        for name, value in assignments:
+            if value is LOOSE:
+                found[name] = LOOSE
+                continue
+            kind = value if isinstance(value, str) else expression_type(value, variables)
+            previous = found.get(name, kind) if name in found else kind
+            found[name] = kind if previous == kind and kind is not None else LOOSE
+        if found == variables:
+            break
+        variables = found
+    return variables
+
+
+def _collect(statements: list, out: list) -> None:
+    for stmt in statements:
+        cls = type(stmt)
+        if cls is n.Assign:
+            out.append((stmt.name, stmt.value))
+        elif cls is n.AugAssign:
+            out.append(
+                (stmt.name, n.Binary(stmt.line, stmt.column, stmt.op,
+                                     n.Name(stmt.line, stmt.column, stmt.name),
+                                     stmt.value))
+            )
+        elif cls is n.If:
+            for _cond, body in stmt.branches:
+                _collect(body, out)
+            if stmt.orelse:
+                _collect(stmt.orelse, out)
+        elif cls is n.ForEach:
+            out.append((stmt.var, NUMBER if stmt.index else LOOSE))
+            _collect(stmt.body, out)
+        elif cls is n.Try:
+            out.append((stmt.var, LOOSE))
+            _collect(stmt.body, out)
+            _collect(stmt.handler, out)

@@ -1,0 +1,70 @@
+"""The allow-list check that every generated tree passes before ``compile()``.
+
+Only the node types the lowering emits are allowed, attribute access is
+allowed only for the counter fields of the execution context, and every
+name is either a Deluge variable (``v_`` prefix), a temporary, a generated
+function, ``ctx`` or a runtime helper of ``runtime.namespace``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from runtime.namespace import HELPERS, MINIMAL_BUILTINS
+
+ALLOWED_NODES = (
+    ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Return, ast.Assign,
+    ast.AugAssign, ast.For, ast.If, ast.Try, ast.ExceptHandler, ast.Raise,
+    ast.Expr, ast.Pass, ast.Break, ast.Continue, ast.BoolOp, ast.BinOp,
+    ast.UnaryOp, ast.IfExp, ast.NamedExpr, ast.Compare, ast.Call, ast.Constant,
+    ast.Attribute, ast.Name, ast.List, ast.Tuple, ast.Dict, ast.Load, ast.Store,
+    ast.And, ast.Or, ast.Not, ast.Add, ast.Sub, ast.Mult, ast.Eq, ast.NotEq,
+    ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot,
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"statements", "next_check", "tick"}
+_FIXED_NAMES = set(HELPERS) | set(MINIMAL_BUILTINS) | {
+    "ctx", "deluge_parameters", "deluge_function_names",
+}  # fmt: skip
+_PREFIXES = ("v_", "tmp_", "fn_")
+
+
+class UnsafeTreeError(Exception):
+    """The generated tree contains a node the allow-list rejects (a compiler bug)."""
+
+
+def validate(tree: ast.AST) -> None:
+    """Raise ``UnsafeTreeError`` unless every node of ``tree`` is allowed."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ALLOWED_NODES):
+            raise UnsafeTreeError(f"node type {type(node).__name__} is not allowed")
+        if isinstance(node, ast.Attribute):
+            if node.attr not in ALLOWED_ATTRIBUTES or not (
+                isinstance(node.value, ast.Name) and node.value.id == "ctx"
+            ):
+                raise UnsafeTreeError(f"attribute access .{node.attr} is not allowed")
+        elif isinstance(node, ast.Name):
+            _check_name(node.id)
+        elif isinstance(node, ast.arg):
+            _check_name(node.arg)
+        elif isinstance(node, ast.FunctionDef):
+            if node.name != "deluge_main" and not node.name.startswith("fn_"):
+                raise UnsafeTreeError(f"function name {node.name} is not allowed")
+            if node.decorator_list:
+                raise UnsafeTreeError("decorators are not allowed")
+        elif isinstance(node, ast.ExceptHandler):
+            if not (isinstance(node.type, ast.Name) and node.type.id == "DelugeError"):
+                raise UnsafeTreeError("only DelugeError may be caught")
+            if node.name is not None:
+                _check_name(node.name)
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, (str, int, float, bool, type(None))):
+                raise UnsafeTreeError(f"constant of type {type(node.value).__name__}")
+
+
+def _check_name(name: str) -> None:
+    if name in _FIXED_NAMES or name == "deluge_main":
+        return
+    if name.startswith(_PREFIXES) and "__" not in name[:3] and name.isidentifier():
+        if name.startswith("v_") or not name.startswith("__"):
+            return
+    raise UnsafeTreeError(f"name {name} is not allowed")

@@ -1,0 +1,211 @@
+"""Deluge operators on runtime values, as called by generated code.
+
+The arithmetic rules are the project's decisions where Zoho publishes none:
+NUMBER is a signed 64-bit integer and a result outside it is a runtime error;
+``/`` on two NUMBERs truncates toward zero and ``%`` takes the sign of the
+dividend (both as on the JVM); any DECIMAL operand gives a DECIMAL; division
+by zero is a catchable runtime error.
+"""
+
+from __future__ import annotations
+
+from runtime.errors import DelugeError
+from runtime.text import to_text
+from runtime.values import NUMBER_MAX, NUMBER_MIN, Collection, type_name
+
+_NUMERIC = (int, float)
+
+
+def check_number(value: int) -> int:
+    """Return ``value`` if it fits a NUMBER (signed 64 bits), else raise."""
+    if NUMBER_MIN <= value <= NUMBER_MAX:
+        return value
+    raise DelugeError(
+        f"Number out of range: the result {_short(value)} does not fit a 64-bit "
+        "NUMBER; use DECIMAL values for larger results"
+    )
+
+
+def _short(value: int) -> str:
+    text = str(value) if value.bit_length() < 200 else f"of {value.bit_length()} bits"
+    return text
+
+
+def _is_number(value: object) -> bool:
+    cls = type(value)
+    return cls is int or cls is float
+
+
+def _mismatch(left: object, right: object, op: str) -> DelugeError:
+    return DelugeError(
+        f"Left expression is of type {type_name(left)} and right expression is of "
+        f"type {type_name(right)} and operator {op} is not valid"
+    )
+
+
+def add(ctx, left: object, right: object) -> object:
+    """``left + right``: numeric sum, or text concatenation if either is TEXT."""
+    lt, rt = type(left), type(right)
+    if lt is int and rt is int:
+        return check_number(left + right)  # type: ignore[operator]
+    if lt is str or rt is str:
+        result = to_text(left) + to_text(right)
+        if len(result) > ctx.limits.text_length:
+            ctx.check_text(result)
+        return result
+    if _is_number(left) and _is_number(right):
+        return float(left) + float(right)  # type: ignore[arg-type]
+    raise _mismatch(left, right, "+")
+
+
+def sub(ctx, left: object, right: object) -> object:
+    lt, rt = type(left), type(right)
+    if lt is int and rt is int:
+        return check_number(left - right)  # type: ignore[operator]
+    if _is_number(left) and _is_number(right):
+        return float(left) - float(right)  # type: ignore[arg-type]
+    raise _mismatch(left, right, "-")
+
+
+def mul(ctx, left: object, right: object) -> object:
+    lt, rt = type(left), type(right)
+    if lt is int and rt is int:
+        return check_number(left * right)  # type: ignore[operator]
+    if _is_number(left) and _is_number(right):
+        return float(left) * float(right)  # type: ignore[arg-type]
+    raise _mismatch(left, right, "*")
+
+
+def div(ctx, left: object, right: object) -> object:
+    """``left / right``: NUMBERs truncate toward zero; DECIMAL otherwise."""
+    lt, rt = type(left), type(right)
+    if lt is int and rt is int:
+        if right == 0:
+            raise DelugeError("Division by zero")
+        quotient = abs(left) // abs(right)  # type: ignore[arg-type]
+        if (left < 0) != (right < 0):  # type: ignore[operator]
+            quotient = -quotient
+        return check_number(quotient)
+    if _is_number(left) and _is_number(right):
+        if right == 0:
+            raise DelugeError("Division by zero")
+        return float(left) / float(right)  # type: ignore[arg-type]
+    raise _mismatch(left, right, "/")
+
+
+def mod(ctx, left: object, right: object) -> object:
+    """``left % right`` with the sign of the dividend."""
+    lt, rt = type(left), type(right)
+    if lt is int and rt is int:
+        if right == 0:
+            raise DelugeError("Division by zero")
+        remainder = abs(left) % abs(right)  # type: ignore[arg-type]
+        return -remainder if left < 0 else remainder  # type: ignore[operator]
+    if _is_number(left) and _is_number(right):
+        if right == 0:
+            raise DelugeError("Division by zero")
+        import math
+
+        return math.fmod(float(left), float(right))  # type: ignore[arg-type]
+    raise _mismatch(left, right, "%")
+
+
+def negate(ctx, value: object) -> object:
+    cls = type(value)
+    if cls is int:
+        return check_number(-value)  # type: ignore[operator]
+    if cls is float:
+        return -value  # type: ignore[operator]
+    raise DelugeError(f"Operator - is not valid for a {type_name(value)} value")
+
+
+def plus(ctx, value: object) -> object:
+    if _is_number(value):
+        return value
+    raise DelugeError(f"Operator + is not valid for a {type_name(value)} value")
+
+
+def logical_not(ctx, value: object) -> bool:
+    if type(value) is bool:
+        return not value
+    raise DelugeError(
+        f"Operator ! needs a BOOLEAN value but got a {type_name(value)} value"
+    )
+
+
+def equals(left: object, right: object) -> bool:
+    """Deluge ``==``: by content for lists and maps, ``2 == 2.0``, no bool/int mix."""
+    lt, rt = type(left), type(right)
+    if lt is bool or rt is bool:
+        return lt is rt and left == right
+    if lt is Collection:
+        left = left.items  # type: ignore[union-attr]
+    if rt is Collection:
+        right = right.items  # type: ignore[union-attr]
+    if isinstance(left, (list, dict)) and isinstance(right, (list, dict)):
+        return _deep_equals(left, right)
+    if _is_number(left) and _is_number(right):
+        return left == right
+    if lt is not rt:
+        return False
+    return left == right
+
+
+def _deep_equals(left, right) -> bool:
+    if isinstance(left, dict) and isinstance(right, dict):
+        if left.keys() != right.keys():
+            return False
+        return all(equals(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right):
+            return False
+        return all(equals(a, b) for a, b in zip(left, right))
+    return False
+
+
+def not_equals(left: object, right: object) -> bool:
+    return not equals(left, right)
+
+
+def _ordered(left: object, right: object, op: str):
+    if _is_number(left) and _is_number(right):
+        return left, right
+    lt = type(left)
+    if lt is type(right) and lt is not bool and lt is not type(None):
+        if lt is str:
+            return left, right
+        from runtime.dates import DateTime
+
+        if lt is DateTime:
+            return left, right
+    raise _mismatch(left, right, op)
+
+
+def less(left: object, right: object) -> bool:
+    a, b = _ordered(left, right, "<")
+    return a < b
+
+
+def less_equal(left: object, right: object) -> bool:
+    a, b = _ordered(left, right, "<=")
+    return a <= b
+
+
+def greater(left: object, right: object) -> bool:
+    a, b = _ordered(left, right, ">")
+    return a > b
+
+
+def greater_equal(left: object, right: object) -> bool:
+    a, b = _ordered(left, right, ">=")
+    return a >= b
+
+
+def condition(value: object) -> bool:
+    """Return a condition's value; conditions must be BOOLEAN."""
+    if type(value) is bool:
+        return value  # type: ignore[return-value]
+    raise DelugeError(
+        f"A condition must be a BOOLEAN value but got a {type_name(value)} value "
+        f"({to_text(value)[:40]})"
+    )

@@ -1,0 +1,172 @@
+"""Load a compiled module once and run its callback function with limits."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from runtime.context import UTC, ExecutionContext
+from runtime.errors import DelugeError, LimitExceeded
+from runtime.limits import Limits
+from runtime.namespace import TYPE_ALIASES, build_namespace
+from runtime.text import to_json_value
+from runtime.values import COLLECTION, DECIMAL, LIST, MAP, NUMBER, type_name
+
+logger = logging.getLogger(__name__)
+
+MAIN_FUNCTION = "deluge_main"
+PARAMETERS_NAME = "deluge_parameters"
+FUNCTION_NAMES = "deluge_function_names"
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run; ``error`` is None on success."""
+
+    output: object = None
+    error: str | None = None
+    limit: str | None = None
+    info: list = field(default_factory=list)
+    statements: int = 0
+    duration_ms: float = 0.0
+    value: object = None  # the returned Deluge value itself
+    line: int | None = None  # the Deluge line of the error
+
+
+class Program:
+    """A loaded module: run it as often as needed, each run with a fresh context."""
+
+    def __init__(self, code):
+        namespace = build_namespace()
+        exec(code, namespace)  # noqa: S102  (the code object comes from the compiler)
+        self.code = code
+        self.filename = code.co_filename
+        self.main = namespace[MAIN_FUNCTION]
+        self.parameters: tuple = namespace.get(PARAMETERS_NAME, ())
+        self.function_names: dict = namespace.get(FUNCTION_NAMES, {})
+
+    def run(
+        self,
+        arguments=None,
+        *,
+        limits: Limits | None = None,
+        tz: ZoneInfo = UTC,
+        date_order: str = "dd-MM",
+        outbound=None,
+        connections=None,
+        return_type: str | None = None,
+    ) -> RunResult:
+        """Run the callback; script errors come back as ``error`` text, never raised."""
+        ctx = ExecutionContext(
+            limits=limits,
+            tz=tz,
+            date_order=date_order,
+            outbound=outbound,
+            connections=connections,
+        )
+        values = self._argument_values(arguments)
+        result = RunResult()
+        started = time.perf_counter()
+        try:
+            value = self.main(ctx, *values)
+            value = check_return_type(value, return_type)
+            result.value = value
+            result.output = to_json_value(value)
+        except LimitExceeded as exc:
+            exc.line = exc.line or self._error_line(exc)
+            result.limit = exc.limit
+            result.error = exc.message
+            result.line = exc.line
+        except DelugeError as exc:
+            exc.with_line(self._error_line(exc) or 0)
+            if exc.line == 0:
+                exc.line = None
+            result.error = self._with_function(str(exc), exc)
+            result.line = exc.line
+        except NameError as exc:
+            line = self._error_line(exc)
+            name = getattr(exc, "name", "") or ""
+            variable = name[2:] if name.startswith("v_") else name
+            result.error = f"Variable '{variable}' is not defined (Line no: {line})"
+            result.line = line
+        except RecursionError as exc:
+            line = self._error_line(exc)
+            result.limit = "nested calls"
+            result.error = LimitExceeded("nested calls", "Python stack", line).message
+        except Exception as exc:  # a fault in a built-in or in the runtime
+            line = self._error_line(exc)
+            logger.exception("internal error while running a script at line %s", line)
+            result.error = (
+                f"Internal error while running the script: {type(exc).__name__} "
+                f"(Line no: {line})"
+            )
+            result.line = line
+        result.duration_ms = (time.perf_counter() - started) * 1000.0
+        result.info = ctx.info_lines
+        result.statements = ctx.statements
+        return result
+
+    def _argument_values(self, arguments) -> list:
+        if arguments is None:
+            return [None] * len(self.parameters)
+        if isinstance(arguments, dict):
+            return [arguments.get(name) for name in self.parameters]
+        values = list(arguments)
+        return values + [None] * (len(self.parameters) - len(values))
+
+    def _deepest_frame(self, exc: BaseException):
+        found = None
+        traceback = exc.__traceback__
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_filename == self.filename:
+                found = traceback
+            traceback = traceback.tb_next
+        return found
+
+    def _error_line(self, exc: BaseException) -> int | None:
+        frame = self._deepest_frame(exc)
+        return frame.tb_lineno if frame is not None else None
+
+    def _with_function(self, text: str, exc: BaseException) -> str:
+        frame = self._deepest_frame(exc)
+        if frame is None:
+            return text
+        name = self.function_names.get(frame.tb_frame.f_code.co_name)
+        if name is None:
+            return text
+        return f"{text} in function '{name}'"
+
+
+def check_return_type(value: object, return_type: str | None) -> object:
+    """Check a returned value against the declared type.
+
+    NUMBER widens to DECIMAL for ``float``; ``void`` returns null; a LIST may be
+    returned from any typed function, as an extension for callers that want
+    one.
+    """
+    if return_type is None:
+        return value
+    declared = return_type.lower()
+    if declared == "void":
+        return None
+    expected = TYPE_ALIASES.get(declared)
+    if expected is None or value is None:
+        return value
+    actual = type_name(value)
+    if actual == expected or actual == LIST:
+        return value
+    if expected == DECIMAL and actual == NUMBER:
+        return float(value)  # type: ignore[arg-type]
+    if expected == MAP and actual == COLLECTION:
+        return value
+    raise DelugeError(
+        f"Invalid return type: the function returns {return_type.upper()} "
+        f"but the value is of type {actual}"
+    )
+
+
+def load_program(code) -> Program:
+    """Execute a compiled module once and keep its callback function."""
+    return Program(code)
