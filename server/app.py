@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from server import routes_admin, routes_globals
 from server.invoke import app_integrations
+from server.logging_setup import configure_logging
 from server.service import Service
 from server.settings import Settings, load_settings
 
@@ -73,7 +74,9 @@ async def internal_error(request: Request, exc: Exception) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application; without ``settings`` they are loaded from the
     environment, which is how ``serve --workers N`` starts each worker."""
-    settings = settings or load_settings()
+    if settings is None:
+        settings = load_settings()
+        configure_logging(settings.log_level)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

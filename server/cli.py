@@ -1,0 +1,164 @@
+"""The ``deluge-callbacks`` command line: serve, compile, check, run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from server.cli_source import UsageError, read_source
+
+logger = logging.getLogger(__name__)
+
+
+def _add_signature_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME:TYPE",
+        help="a parameter of a bare body, e.g. --param id:int (repeatable)",
+    )
+    parser.add_argument(
+        "--return-type",
+        metavar="TYPE",
+        help="the return type of a bare body (default: any value)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deluge-callbacks",
+        description="Host Deluge callback functions and run them by URL.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="TCP port (default 8080)")
+    serve.add_argument(
+        "--data-dir",
+        help="directory of the database, compile cache and keys (default ./data)",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1)"
+    )
+    serve.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR")
+
+    compile_ = commands.add_parser(
+        "compile", help="print the Python generated for a .dg file"
+    )
+    compile_.add_argument("file", type=Path)
+    _add_signature_options(compile_)
+
+    check = commands.add_parser(
+        "check", help="parse and check every .dg file under the paths"
+    )
+    check.add_argument("paths", nargs="+", type=Path)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    run = commands.add_parser("run", help="run a .dg file and print the response")
+    run.add_argument("file", type=Path)
+    run.add_argument("--arguments", default="{}", help="the arguments as a JSON object")
+    _add_signature_options(run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    try:
+        if options.command == "serve":
+            from server.cli_serve import serve
+
+            return serve(options)
+        if options.command == "compile":
+            return compile_command(options)
+        if options.command == "check":
+            from server.cli_check import check_command
+
+            return check_command(options)
+        return run_command(options)
+    except UsageError as exc:
+        print(f"deluge-callbacks: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _compile(source):
+    from compiler import compile_function
+
+    return compile_function(
+        source.script,
+        name=source.name,
+        parameters=[(p["name"], p["type"]) for p in source.parameters],
+        return_type=source.return_type,
+        filename=str(source.path),
+    )
+
+
+def _print_diagnostics(result, filename: str) -> None:
+    for diagnostic in result.diagnostics:
+        print(diagnostic.format(filename), file=sys.stderr)
+
+
+def compile_command(options) -> int:
+    source = read_source(options.file, options.param, options.return_type)
+    result = _compile(source)
+    _print_diagnostics(result, str(options.file))
+    if not result.ok:
+        return 1
+    sys.stdout.write(result.python_source)
+    return 0
+
+
+def run_command(options) -> int:
+    from runtime.limits import Limits
+    from runtime.program import load_program
+    from server.arguments_check import convert_invocation_arguments
+    from server.errors import InvalidInput
+    from server.execution import encode_output, response_limit_message, run_program
+    from server.request_body import parse_json
+
+    source = read_source(options.file, options.param, options.return_type)
+    result = _compile(source)
+    _print_diagnostics(result, str(options.file))
+    if not result.ok:
+        return 1
+    limits = Limits()
+    try:
+        raw = parse_json(options.arguments, limits.nesting_depth, what="--arguments")
+        if not isinstance(raw, dict):
+            raise InvalidInput("--arguments must be a JSON object")
+        parameters = [(p["name"], p["type"]) for p in source.parameters]
+        arguments = convert_invocation_arguments(parameters, raw, limits)
+    except InvalidInput as exc:
+        print(json.dumps({"errorMessage": exc.message}, ensure_ascii=False))
+        return 1
+    outcome = run_program(
+        load_program(result.code),
+        arguments,
+        limits=limits,
+        time_zone=os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC"),
+        return_type=source.return_type,
+    )
+    for line in outcome.info:
+        print(f"info: {line}", file=sys.stderr)
+    print(
+        f"info: {outcome.statements} statements in {outcome.duration_ms:.2f} ms",
+        file=sys.stderr,
+    )
+    if outcome.error is not None:
+        print(json.dumps({"errorMessage": outcome.error}, ensure_ascii=False))
+        return 1
+    body = encode_output(outcome.output, limits)
+    if body is None:
+        print(json.dumps({"errorMessage": response_limit_message(limits)}))
+        return 1
+    print(body.decode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
