@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from compiler import nodes as n
 from compiler.diagnostics import SEMANTIC, SYNTAX, WARNING, Diagnostic
+from compiler.lower import TASK_WORDS
 from compiler.types import (
     LOOSE,
     declared_type,
@@ -19,7 +20,16 @@ from compiler.types import (
     infer_variables,
     is_valid_binary,
 )
-from runtime.values import BOOLEAN, DECIMAL, LIST, MAP, NUMBER, TEXT
+from runtime.values import (
+    BOOLEAN,
+    DECIMAL,
+    LIST,
+    MAP,
+    NUMBER,
+    NUMBER_MAX,
+    NUMBER_MIN,
+    TEXT,
+)
 
 # zoho.* task families of other Zoho products.
 UNAVAILABLE_TASKS = ("zoho.crm.", "zoho.books.", "zoho.creator.", "zoho.desk.",
@@ -222,6 +232,12 @@ class Checker:
             cls = type(expr)
             if cls is n.Name:
                 self.read(expr)
+            elif cls is n.Number and not NUMBER_MIN <= expr.value <= NUMBER_MAX:
+                self.report(
+                    expr,
+                    f"The number {expr.value} does not fit a 64-bit NUMBER; "
+                    "write it as a decimal such as 1.0E20",
+                )
             elif cls is n.Binary:
                 left = expression_type(expr.left, self.types)
                 right = expression_type(expr.right, self.types)
@@ -242,6 +258,15 @@ class Checker:
                     continue
             elif cls is n.Task:
                 self.check_task(expr)
+                for param in reversed(expr.params):
+                    value = param.value
+                    if not (
+                        isinstance(value, n.Name)
+                        and value.name.lower() in TASK_WORDS
+                        and value.name not in self.defined
+                    ):
+                        stack.append(value)
+                continue
             elif cls is n.FormQuery:
                 self.report(
                     expr,

@@ -79,8 +79,10 @@ def _locate_tree(node, line: int, column: int):
 class FunctionLowering:
     """Lower the body of one Deluge function."""
 
-    def __init__(self, module: "ModuleLowering", function: n.FunctionDef):
+    def __init__(self, module: "ModuleLowering", function: n.FunctionDef,
+                 is_global: bool = False):
         self.module = module
+        self.is_global = is_global
         self.function = function
         self.temp_count = 0
         self.catch_vars: set[str] = set()
@@ -210,6 +212,10 @@ class FunctionLowering:
 
     def stmt_Return(self, stmt: n.Return):
         value = _const(None) if stmt.value is None else self.expr(stmt.value)
+        declared = self.function.return_type
+        if self.is_global and declared:
+            # The callback's own return value is checked by Program.run.
+            value = _at(_call("returned", value, _const(declared)), stmt)
         return ast.Return(value=value)
 
     def stmt_Throw(self, stmt: n.Throw):
@@ -498,8 +504,9 @@ class ModuleLowering:
     def lower(self, functions: list[tuple[str, n.FunctionDef]], parameters, names):
         """Return the module for [(python name, function)]; the first is the callback."""
         body: list = []
-        for python_name, function in functions:
-            body.append(FunctionLowering(self, function).lower_function(python_name))
+        for index, (python_name, function) in enumerate(functions):
+            lowering = FunctionLowering(self, function, is_global=index > 0)
+            body.append(lowering.lower_function(python_name))
         first_line = functions[0][1].line if functions else 1
         body.append(
             _locate_tree(

@@ -16,6 +16,7 @@ from runtime.registry import call_function, call_method, lookup_function
 from runtime.text import to_text
 from runtime.values import (
     BOOLEAN,
+    COLLECTION,
     DATETIME,
     DECIMAL,
     LIST,
@@ -291,6 +292,39 @@ def text_overflow(ctx, text: str) -> str:
     return ctx.check_text(text)
 
 
+def check_return_type(value: object, return_type: str | None) -> object:
+    """Check a returned value against the declared type.
+
+    NUMBER widens to DECIMAL for ``float``; ``void`` returns null; a LIST may be
+    returned from any typed function, as an extension for callers that want
+    one.
+    """
+    if return_type is None:
+        return value
+    declared = return_type.lower()
+    if declared == "void":
+        return None
+    expected = TYPE_ALIASES.get(declared)
+    if expected is None or value is None:
+        return value
+    actual = type_name(value)
+    if actual == expected or actual == LIST:
+        return value
+    if expected == DECIMAL and actual == NUMBER:
+        return float(value)  # type: ignore[arg-type]
+    if expected == MAP and actual == COLLECTION:
+        return value
+    raise DelugeError(
+        f"Invalid return type: the function returns {return_type.upper()} "
+        f"but the value is of type {actual}"
+    )
+
+
+def returned(value: object, return_type: str) -> object:
+    """Check the value a global function returns against its declared type."""
+    return check_return_type(value, return_type)
+
+
 # Names the generated code may use besides the functions it defines itself.
 HELPERS = {
     "DelugeError": DelugeError,
@@ -310,6 +344,7 @@ HELPERS = {
     "if_null": if_null,
     "thrown": thrown,
     "caught": caught,
+    "returned": returned,
     "catch_field": catch_field,
     "date_literal": date_literal,
     "system_value": system_value,

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 from runtime.context import UTC, ExecutionContext
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
-from runtime.namespace import TYPE_ALIASES, build_namespace
+from runtime.namespace import build_namespace, check_return_type
 from runtime.text import to_json_value
-from runtime.values import COLLECTION, DECIMAL, LIST, MAP, NUMBER, type_name
 
 logger = logging.getLogger(__name__)
 
@@ -137,34 +136,6 @@ class Program:
         if name is None:
             return text
         return f"{text} in function '{name}'"
-
-
-def check_return_type(value: object, return_type: str | None) -> object:
-    """Check a returned value against the declared type.
-
-    NUMBER widens to DECIMAL for ``float``; ``void`` returns null; a LIST may be
-    returned from any typed function, as an extension for callers that want
-    one.
-    """
-    if return_type is None:
-        return value
-    declared = return_type.lower()
-    if declared == "void":
-        return None
-    expected = TYPE_ALIASES.get(declared)
-    if expected is None or value is None:
-        return value
-    actual = type_name(value)
-    if actual == expected or actual == LIST:
-        return value
-    if expected == DECIMAL and actual == NUMBER:
-        return float(value)  # type: ignore[arg-type]
-    if expected == MAP and actual == COLLECTION:
-        return value
-    raise DelugeError(
-        f"Invalid return type: the function returns {return_type.upper()} "
-        f"but the value is of type {actual}"
-    )
 
 
 def load_program(code) -> Program:
