@@ -403,14 +403,15 @@ def _split(text: str):
     return None
 
 
-def parse_text(ctx, text: str) -> DateTime:
-    """Read a date-time text in any supported format, in the portal zone.
+def parse_text(ctx, text: str, tz=None) -> DateTime:
+    """Read a date-time text in any supported format.
 
+    The text is read in ``tz``, or in the portal zone when ``tz`` is None.
     Raises ``DateTextError`` when the text has no supported shape or breaks a
     validation rule. The ambiguous ``08-07-2020`` is read by
     ``ctx.date_order`` (``dd-MM`` unless the portal sets ``MM-dd``).
     """
-    tz = _zone(ctx)
+    tz = tz or _zone(ctx)
     stripped = text.strip()
     parts = _split(stripped)
     if parts is None:

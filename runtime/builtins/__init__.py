@@ -3,5 +3,17 @@
 Importing this package registers every built-in in ``runtime.registry``.
 """
 
-from runtime.builtins import datetimes, text  # noqa: F401
-from runtime.builtins import web  # noqa: F401
+from runtime.builtins import (  # noqa: F401
+    checks,
+    collections,
+    conversion,
+    crypto,
+    datetimes,
+    encoding,
+    json_xml,
+    lists,
+    maps,
+    numbers,
+    text,
+    web,
+)

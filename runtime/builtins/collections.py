@@ -1,0 +1,262 @@
+"""COLLECTION built-ins for index collections and key collections.
+
+A Collection is undecided until its first ``insert``: a plain value makes it
+an index collection and a ``key: value`` argument (a ``KeyValue``) makes it a
+key collection. Inserting the wrong kind is an error. Names that LIST and
+KEY-VALUE both define (``get``, ``remove``, ``size`` ...) are registered here
+for COLLECTION, so the call follows the collection's kind.
+"""
+
+from __future__ import annotations
+
+from runtime.builtins import lists, maps
+from runtime.builtins.lists import equality_key, find_index
+from runtime.builtins.support import describe, int_arg, register
+from runtime.errors import DelugeError
+from runtime.operators import equals
+from runtime.registry import METHOD
+from runtime.values import BOOLEAN, COLLECTION, LIST, MAP, NUMBER, Collection, KeyValue
+
+C = (COLLECTION,)
+
+
+def _is_map(collection: Collection) -> bool:
+    return collection.kind == MAP
+
+
+def _insert_one(ctx, collection: Collection, value) -> None:
+    if type(value) is KeyValue:
+        if collection.kind == LIST:
+            raise DelugeError(
+                "insert: a key: value pair cannot go into an index collection; "
+                "insert a plain value"
+            )
+        maps.put(ctx, collection.as_map(), value.key, value.value)
+        return
+    if collection.kind == MAP:
+        raise DelugeError(
+            "insert: a plain value cannot go into a key collection; "
+            "insert a key: value pair"
+        )
+    lists.add(ctx, collection.as_list(), value)
+
+
+@register(C, "insert", min_args=1, max_args=None, forms=METHOD, returns=None)
+def insert(ctx, collection, *values):
+    """Insert elements, or ``key: value`` pairs, by the collection's kind."""
+    for value in values:
+        _insert_one(ctx, collection, value)
+
+
+@register(C, "insertAll", min_args=1, forms=METHOD, returns=None)
+def insert_all(ctx, collection, values):
+    """Insert every element of a list, or every pair of a map or collection."""
+    if type(values) is dict:
+        values = [KeyValue(key, value) for key, value in values.items()]
+    elif type(values) is Collection:
+        if values.kind == MAP:
+            values = [KeyValue(key, value) for key, value in values.items.items()]
+        else:
+            values = list(values.items)
+    elif not isinstance(values, list):
+        raise DelugeError(
+            f"insertAll: expected a list or a collection, got {describe(values)}"
+        )
+    for value in values:
+        _insert_one(ctx, collection, value)
+
+
+@register(C, "get", min_args=1, forms=METHOD, returns=None)
+def get(ctx, collection, key):
+    """Return the value of a key (null if absent) or the element at an index."""
+    if collection.kind is None:
+        return None
+    if _is_map(collection):
+        return maps.get(ctx, collection.items, key)
+    return lists.get(ctx, collection.items, key)
+
+
+@register(C, "update", min_args=2, forms=METHOD, returns=None)
+def update(ctx, collection, key, value):
+    """Replace the value of an existing key, or the element at an index."""
+    if _is_map(collection):
+        if not maps.contain_key(ctx, collection.items, key):
+            raise DelugeError(f"update: key {describe(key)} is not in the collection")
+        collection.items[key] = value
+        return
+    items = collection.as_list()
+    items[lists.checked_index(items, key, "update")] = value
+
+
+@register(C, "values", forms=METHOD, returns=LIST)
+def values(ctx, collection):
+    if _is_map(collection):
+        return list(collection.items.values())
+    return list(collection.items)
+
+
+@register(C, "keys", forms=METHOD, returns=LIST)
+def keys(ctx, collection):
+    """Return the keys, or for an index collection its elements (not indexes)."""
+    return list(collection.items)
+
+
+@register(C, "getKey", min_args=1, forms=METHOD, returns=None)
+def get_key(ctx, collection, value):
+    """Return the key of the first equal value (null if absent), or an index (-1)."""
+    if _is_map(collection):
+        for key, item in collection.items.items():
+            if equals(item, value):
+                return key
+        return None
+    return find_index(collection.items, value)
+
+
+@register(C, "getLastKey", forms=METHOD, returns=None)
+def get_last_key(ctx, collection):
+    """Return the last key, or the last element of an index collection."""
+    if not collection.items:
+        return None
+    if _is_map(collection):
+        return next(reversed(collection.items))
+    return collection.items[-1]
+
+
+@register(C, "containsKey", aliases=("containKey",), min_args=1, forms=METHOD,
+          returns=BOOLEAN)  # fmt: skip
+def contains_key(ctx, collection, key):
+    if _is_map(collection):
+        return maps.contain_key(ctx, collection.items, key)
+    return find_index(collection.items, key) >= 0
+
+
+@register(C, "containsValue", aliases=("containValue", "contains"), min_args=1,
+          forms=METHOD, returns=BOOLEAN)  # fmt: skip
+def contains_value(ctx, collection, value):
+    if _is_map(collection):
+        return maps.contain_value(ctx, collection.items, value)
+    return find_index(collection.items, value) >= 0
+
+
+@register(C, "notContains", min_args=1, forms=METHOD, returns=BOOLEAN)
+def not_contains(ctx, collection, value):
+    return not contains_value(ctx, collection, value)
+
+
+@register(C, "size", forms=METHOD, returns=NUMBER)
+def size(ctx, collection):
+    return len(collection.items)
+
+
+@register(C, "clear", forms=METHOD, returns=None)
+def clear(ctx, collection):
+    collection.items.clear()
+
+
+@register(C, "delete", min_args=1, forms=METHOD, returns=None)
+def delete(ctx, collection, value):
+    """Delete a key of a key collection, or the first equal element."""
+    if _is_map(collection):
+        maps.remove(ctx, collection.items, value)
+        return
+    lists.remove_element(ctx, collection.items, value)
+
+
+@register(C, "remove", min_args=1, forms=METHOD, returns=None)
+def remove(ctx, collection, key):
+    """Remove a key and return its value, or remove and return an element by index."""
+    if _is_map(collection):
+        return maps.remove(ctx, collection.items, key)
+    return lists.remove(ctx, collection.as_list(), key)
+
+
+@register(C, "deleteKey", min_args=1, forms=METHOD, returns=None)
+def delete_key(ctx, collection, key):
+    """Delete a key, or the element at an index of an index collection."""
+    if _is_map(collection):
+        maps.remove(ctx, collection.items, key)
+        return
+    items = collection.as_list()
+    del items[lists.checked_index(items, key, "deleteKey")]
+
+
+@register(C, "deleteKeys", min_args=1, max_args=None, forms=METHOD, returns=None)
+def delete_keys(ctx, collection, *keys_to_delete):
+    """Delete several keys, given one by one or as one list."""
+    if len(keys_to_delete) == 1 and isinstance(keys_to_delete[0], list):
+        keys_to_delete = tuple(keys_to_delete[0])
+    if _is_map(collection):
+        for key in keys_to_delete:
+            maps.remove(ctx, collection.items, key)
+        return
+    doomed = sorted({int_arg(k, "deleteKeys", "index") for k in keys_to_delete})
+    items = collection.as_list()
+    for position in doomed:
+        lists.checked_index(items, position, "deleteKeys")
+    for position in reversed(doomed):
+        del items[position]
+
+
+@register(C, "deleteAll", min_args=1, forms=METHOD, returns=None)
+def delete_all(ctx, collection, unwanted):
+    """Delete every element, or every key, that the given list contains."""
+    if not isinstance(unwanted, (list, Collection)):
+        raise DelugeError(f"deleteAll: expected a list, got {describe(unwanted)}")
+    members = lists.elements_of(unwanted, "deleteAll")
+    if _is_map(collection):
+        for key in members:
+            maps.remove(ctx, collection.items, key)
+        return
+    lists.remove_all(ctx, collection.as_list(), members)
+
+
+@register(C, "distinct", forms=METHOD, returns=COLLECTION)
+def distinct(ctx, collection):
+    if _is_map(collection):
+        return Collection(dict(collection.items))
+    return Collection(lists.distinct(ctx, collection.items))
+
+
+@register(C, "sort", max_args=1, forms=METHOD, returns=COLLECTION)
+def sort(ctx, collection, ascending=True):
+    """Sort an index collection by element, or a key collection by value."""
+    if _is_map(collection):
+        order = lists.sort(ctx, list(collection.items.values()), ascending)
+        if order is None:
+            return None
+        pairs = sorted(
+            collection.items.items(),
+            key=lambda pair: pair[1],
+            reverse=not ascending,
+        )
+        return Collection(dict(pairs))
+    result = lists.sort(ctx, collection.items, ascending)
+    return None if result is None else Collection(result)
+
+
+@register(C, "sortKey", max_args=1, forms=METHOD, returns=COLLECTION)
+def sort_key(ctx, collection, ascending=True):
+    """Sort a key collection by key; mixed key types give null."""
+    mapping = collection.as_map()
+    order = lists.sort(ctx, list(mapping), ascending)
+    if order is None:
+        return None
+    return Collection({key: mapping[key] for key in order})
+
+
+@register(C, "intersect", min_args=1, forms=METHOD, returns=LIST)
+def intersect(ctx, collection, other):
+    """Return the common elements (or common pairs) as a LIST (or map)."""
+    if _is_map(collection):
+        theirs = maps.pairs_of(other, "intersect")
+        return {
+            key: value
+            for key, value in collection.items.items()
+            if key in theirs and equals(theirs[key], value)
+        }
+    wanted = {equality_key(value) for value in lists.elements_of(other, "intersect")}
+    return [
+        item
+        for item in lists.distinct(ctx, collection.items)
+        if equality_key(item) in wanted
+    ]

@@ -1,0 +1,359 @@
+"""JSON and XML built-ins: toMap, toJSONList, getJSON and executeXPath.
+
+Deluge reads JSON leniently: keys and text values may be unquoted
+(``{company:Zoho}``) or single-quoted (``{Name:'Ann'}``). Strict JSON goes
+through the standard library's parser when its bracket count is within the
+nesting limit; anything else goes through the iterative reader below, which
+counts depth as it goes, so no input can raise ``RecursionError``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from xml.etree import ElementTree
+
+import defusedxml.ElementTree as SafeElementTree
+import elementpath
+from defusedxml import DefusedXmlException
+
+from runtime.builtins.support import describe, register, render, text_arg
+from runtime.errors import DelugeError, LimitExceeded
+from runtime.registry import METHOD
+from runtime.values import LIST, MAP, NUMBER_MAX, NUMBER_MIN, TEXT, Collection
+
+# The toMap page states a 5 MB input limit.
+MAX_JSON_CHARACTERS = 5 * 1024 * 1024
+MAX_NUMBER_DIGITS = 400
+
+
+class _JsonError(ValueError):
+    pass
+
+
+def _number(token: str):
+    if len(token) > MAX_NUMBER_DIGITS:
+        raise _JsonError(f"number of {len(token)} digits is too long")
+    if re.fullmatch(r"-?\d+", token):
+        value = int(token)
+        return value if NUMBER_MIN <= value <= NUMBER_MAX else float(value)
+    if re.fullmatch(r"-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", token):
+        value = float(token)
+        if math.isinf(value):
+            raise _JsonError(f"number {token} is too large")
+        return value
+    return None
+
+
+def _bare_value(token: str):
+    """Read an unquoted token: a literal, a number or else text."""
+    lowered = token.lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    if lowered == "null":
+        return None
+    number = _number(token)
+    return token if number is None else number
+
+
+class _Reader:
+    """An iterative reader of lenient JSON, with a depth limit."""
+
+    def __init__(self, text: str, max_depth: int, max_size: int):
+        self.text = text
+        self.position = 0
+        self.max_depth = max_depth
+        self.max_size = max_size
+
+    def fail(self, message: str):
+        raise _JsonError(f"{message} at position {self.position}")
+
+    def skip_space(self):
+        text, position = self.text, self.position
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        self.position = position
+
+    def quoted(self) -> str:
+        quote = self.text[self.position]
+        position = self.position + 1
+        parts = []
+        text = self.text
+        while True:
+            end = position
+            while end < len(text) and text[end] not in (quote, "\\"):
+                end += 1
+            if end >= len(text):
+                self.fail("unterminated text")
+            parts.append(text[position:end])
+            if text[end] == quote:
+                self.position = end + 1
+                return "".join(parts)
+            escape = text[end + 1 : end + 2]
+            if escape == "u":
+                digits = text[end + 2 : end + 6]
+                if not re.fullmatch(r"[0-9a-fA-F]{4}", digits):
+                    self.position = end
+                    self.fail("invalid \\u escape")
+                parts.append(chr(int(digits, 16)))
+                position = end + 6
+                continue
+            mapped = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+            parts.append(mapped.get(escape, escape))
+            position = end + 2
+
+    def bare(self, stops: str) -> str:
+        text, position = self.text, self.position
+        end = position
+        while end < len(text) and text[end] not in stops:
+            end += 1
+        token = text[position:end].strip()
+        if not token:
+            self.fail("missing value")
+        self.position = end
+        return token
+
+    def scalar(self, stops: str):
+        char = self.text[self.position]
+        if char in "\"'":
+            return self.quoted()
+        return _bare_value(self.bare(stops))
+
+    def key(self):
+        self.skip_space()
+        if self.position >= len(self.text):
+            self.fail("missing key")
+        if self.text[self.position] in "\"'":
+            return self.quoted()
+        return self.bare(":,}")
+
+    def read(self):
+        """Read one value; containers are filled through an explicit stack."""
+        stack: list[tuple[object, object]] = []  # (container, pending key)
+        result = None
+        while True:
+            self.skip_space()
+            if self.position >= len(self.text):
+                self.fail("unexpected end of text")
+            char = self.text[self.position]
+            if char in "{[":
+                if len(stack) >= self.max_depth:
+                    raise LimitExceeded("nesting depth", self.max_depth)
+                self.position += 1
+                container = {} if char == "{" else []
+                stack.append((container, None))
+                if self._close_empty(container):
+                    value = stack.pop()[0]
+                else:
+                    if char == "{":
+                        stack[-1] = (container, self._object_key())
+                    continue
+            else:
+                stops = ",}" if stack and type(stack[-1][0]) is dict else ",]"
+                value = self.scalar(stops if stack else "")
+            # Put ``value`` into its parent, then close every finished container.
+            while True:
+                if not stack:
+                    result = value
+                    self.skip_space()
+                    if self.position != len(self.text):
+                        self.fail("extra text after the value")
+                    return result
+                container, key = stack[-1]
+                if type(container) is dict:
+                    container[key] = value
+                else:
+                    container.append(value)
+                if len(container) > self.max_size:
+                    raise LimitExceeded("collection size", self.max_size)
+                self.skip_space()
+                closer = "}" if type(container) is dict else "]"
+                if self.position < len(self.text) and self.text[self.position] == ",":
+                    self.position += 1
+                    if type(container) is dict:
+                        stack[-1] = (container, self._object_key())
+                    break
+                if (
+                    self.position < len(self.text)
+                    and self.text[self.position] == closer
+                ):
+                    self.position += 1
+                    value = stack.pop()[0]
+                    continue
+                self.fail(f"expected ',' or '{closer}'")
+
+    def _close_empty(self, container) -> bool:
+        self.skip_space()
+        closer = "}" if type(container) is dict else "]"
+        if self.position < len(self.text) and self.text[self.position] == closer:
+            self.position += 1
+            return True
+        return False
+
+    def _object_key(self):
+        key = self.key()
+        self.skip_space()
+        if self.position >= len(self.text) or self.text[self.position] != ":":
+            self.fail("expected ':' after a key")
+        self.position += 1
+        return key
+
+
+def _reject_constant(name: str):
+    raise _JsonError(f"{name} is not a JSON value")
+
+
+def parse_json(ctx, text: str):
+    """Parse lenient JSON text into Deluge values, within the context's limits."""
+    if len(text) > MAX_JSON_CHARACTERS:
+        raise DelugeError(
+            f"The JSON text is {len(text)} characters long; the maximum is "
+            f"{MAX_JSON_CHARACTERS}"
+        )
+    depth = ctx.limits.nesting_depth
+    if text.count("{") + text.count("[") <= depth:
+        try:
+            value = json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, _JsonError):
+            pass
+        else:
+            return _normalize(ctx, value)
+    try:
+        return _Reader(text, depth, ctx.limits.collection_size).read()
+    except _JsonError as error:
+        raise DelugeError(f"Invalid JSON: {error}") from None
+
+
+def _normalize(ctx, value):
+    """Bring the standard parser's numbers into Deluge's NUMBER range."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            ctx.check_size(len(item))
+            for key, child in item.items():
+                if type(child) is int and not NUMBER_MIN <= child <= NUMBER_MAX:
+                    item[key] = float(child)
+                elif type(child) in (dict, list):
+                    stack.append(child)
+        elif type(item) is list:
+            ctx.check_size(len(item))
+            for index, child in enumerate(item):
+                if type(child) is int and not NUMBER_MIN <= child <= NUMBER_MAX:
+                    item[index] = float(child)
+                elif type(child) in (dict, list):
+                    stack.append(child)
+    if type(value) is int and not NUMBER_MIN <= value <= NUMBER_MAX:
+        return float(value)
+    return value
+
+
+@register((TEXT,), "toMap", forms=METHOD, returns=MAP)
+def to_map(ctx, text):
+    value = parse_json(ctx, text)
+    if type(value) is not dict:
+        raise DelugeError(f"toMap: {describe(text)} is not a JSON object")
+    return value
+
+
+@register((TEXT, LIST), "toJSONList", forms=METHOD, returns=LIST)
+def to_json_list(ctx, value):
+    """Parse JSON array text into a LIST; a LIST is copied."""
+    if isinstance(value, list):
+        return list(value)
+    parsed = parse_json(ctx, value)
+    if type(parsed) is not list:
+        raise DelugeError(f"toJSONList: {describe(value)} is not a JSON array")
+    return parsed
+
+
+@register((TEXT, MAP), "getJSON", min_args=1, forms=METHOD, returns=None)
+def get_json(ctx, value, key):
+    """Return the value of ``key`` in a JSON object text or a map; null if absent."""
+    mapping = value
+    if type(value) is str:
+        mapping = parse_json(ctx, value)
+        if type(mapping) is not dict:
+            raise DelugeError(f"getJSON: {describe(value)} is not a JSON object")
+    if type(mapping) is Collection:
+        mapping = mapping.as_map()
+    key = text_arg(key, "getJSON", "key")
+    return mapping.get(key)
+
+
+# XML -------------------------------------------------------------------------
+
+
+def _json_to_xml(value) -> ElementTree.Element:
+    """Build the XML tree Deluge queries for JSON text, under a ``root`` element."""
+    root = ElementTree.Element("root")
+    stack = [(root, value)]
+    while stack:
+        element, item = stack.pop()
+        if type(item) is dict:
+            for key, child in item.items():
+                children = child if type(child) is list else [child]
+                for each in children:
+                    node = ElementTree.SubElement(element, render(key))
+                    stack.append((node, each))
+        elif type(item) is list:
+            for each in item:
+                node = ElementTree.SubElement(element, "element")
+                stack.append((node, each))
+        elif item is not None:
+            element.text = render(item)
+    return root
+
+
+def _xml_root(ctx, text: str) -> ElementTree.Element:
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        try:
+            return SafeElementTree.fromstring(stripped)
+        except (ElementTree.ParseError, DefusedXmlException) as error:
+            raise DelugeError(f"executeXPath: invalid XML: {error}") from None
+    return _json_to_xml(parse_json(ctx, text))
+
+
+_ATTRIBUTE_STEP = re.compile(r"@([\w.:-]+)\s*$")
+
+
+def _result_text(item, attribute: str | None) -> str:
+    if isinstance(item, ElementTree.Element):
+        tail, item.tail = item.tail, None
+        try:
+            return ElementTree.tostring(item, encoding="unicode")
+        finally:
+            item.tail = tail
+    if type(item) is bool:
+        return "true" if item else "false"
+    if type(item) is float and item.is_integer():
+        item = int(item)
+    text = str(item)
+    if attribute is not None:
+        return f"<{attribute}>{text}</{attribute}>"
+    return text
+
+
+@register((TEXT,), "executeXPath", min_args=1, forms=METHOD, returns=TEXT)
+def execute_xpath(ctx, text, path):
+    """Evaluate an XPath 1.0 expression on XML or JSON text.
+
+    Element results keep their tags, attributes come back wrapped in a tag
+    named after them, and several results are joined with no separator.
+    """
+    path = text_arg(path, "executeXPath", "XPath")
+    root = _xml_root(ctx, text)
+    try:
+        result = elementpath.select(
+            ElementTree.ElementTree(root), path, parser=elementpath.XPath1Parser
+        )
+    except elementpath.ElementPathError as error:
+        raise DelugeError(f"executeXPath: invalid XPath '{path}': {error}") from None
+    match = _ATTRIBUTE_STEP.search(path)
+    attribute = match.group(1) if match else None
+    items = result if isinstance(result, list) else [result]
+    return ctx.check_text("".join(_result_text(item, attribute) for item in items))

@@ -1,0 +1,237 @@
+"""LIST built-ins. Indexes are 0-based and out-of-range indexes are errors.
+
+Elements are compared as Deluge's ``==`` compares them (``2 == 2.0``, but the
+number 1 and the text "1" differ). Functions that add elements to a typed
+list (``List:Int()`` and the like) convert or reject each element by the
+list's element type.
+"""
+
+from __future__ import annotations
+
+from runtime.builtins.support import describe, int_arg, register, render
+from runtime.errors import DelugeError
+from runtime.operators import equals
+from runtime.registry import METHOD
+from runtime.values import BOOLEAN, LIST, NUMBER, Collection, TypedList, type_name
+
+L = (LIST,)
+
+
+def _element(ctx, items, value):
+    """Return ``value`` as an element of ``items``, converted for a typed list."""
+    if type(items) is TypedList:
+        from runtime.namespace import convert_element
+
+        return convert_element(ctx, items.element_type, value)
+    return value
+
+
+def elements_of(value, function: str) -> list:
+    if type(value) is Collection:
+        return list(value.items)
+    if isinstance(value, list):
+        return value
+    raise DelugeError(f"{function}: expected a list, got {describe(value)}")
+
+
+def checked_index(items, index, function: str) -> int:
+    position = int_arg(index, function, "index")
+    if not 0 <= position < len(items):
+        raise DelugeError(
+            f"{function}: index {position} is out of range for a list of "
+            f"{len(items)} element(s); use 0 to {len(items) - 1}"
+        )
+    return position
+
+
+def find_index(items, value, reverse: bool = False) -> int:
+    """Return the index of the first (or last) element equal to ``value``."""
+    positions = range(len(items) - 1, -1, -1) if reverse else range(len(items))
+    for position in positions:
+        if equals(items[position], value):
+            return position
+    return -1
+
+
+def equality_key(value) -> object:
+    """Return a hashable key under which values equal by ``==`` collide.
+
+    Used by ``distinct`` and ``intersect`` so they stay linear on long lists.
+    """
+    kind = type(value)
+    if kind is bool:
+        return ("BOOLEAN", value)
+    if kind is int or kind is float:
+        return ("NUMBER", value)
+    if kind is str:
+        return ("TEXT", value)
+    if value is None:
+        return ("NULL",)
+    if kind is list or kind is TypedList:
+        return ("LIST", tuple(equality_key(item) for item in value))
+    if kind is dict:
+        return (
+            "MAP",
+            tuple((equality_key(k), equality_key(v)) for k, v in value.items()),
+        )
+    if kind is Collection:
+        return equality_key(value.items)
+    return (type_name(value), render(value))
+
+
+@register(L, "get", min_args=1, forms=METHOD, returns=None)
+def get(ctx, items, index):
+    return items[checked_index(items, index, "get")]
+
+
+@register(L, "add", min_args=1, forms=METHOD, returns=None)
+def add(ctx, items, value):
+    """Append one element; a list argument becomes one nested element."""
+    ctx.check_size(len(items) + 1)
+    items.append(_element(ctx, items, value))
+
+
+@register(L, "addAll", min_args=1, forms=METHOD, returns=None)
+def add_all(ctx, items, other):
+    others = elements_of(other, "addAll")
+    ctx.check_size(len(items) + len(others))
+    items.extend([_element(ctx, items, value) for value in others])
+
+
+@register(L, "insert", min_args=1, max_args=2, forms=METHOD, returns=None)
+def insert(ctx, items, first, second=None):
+    """Insert ``value`` at ``index`` with two arguments, or append with one."""
+    ctx.check_size(len(items) + 1)
+    if second is None:
+        items.append(_element(ctx, items, first))
+        return
+    position = int_arg(first, "insert", "index")
+    if not 0 <= position <= len(items):
+        raise DelugeError(
+            f"insert: index {position} is out of range; use 0 to {len(items)}"
+        )
+    items.insert(position, _element(ctx, items, second))
+
+
+@register(L, "remove", min_args=1, forms=METHOD, returns=None)
+def remove(ctx, items, index):
+    """Remove the element at ``index`` and return it."""
+    return items.pop(checked_index(items, index, "remove"))
+
+
+@register(L, "removeElement", min_args=1, forms=METHOD, returns=None)
+def remove_element(ctx, items, value):
+    """Remove the first element equal to ``value``; absent values are ignored."""
+    position = find_index(items, _element(ctx, items, value))
+    if position >= 0:
+        del items[position]
+
+
+@register(L, "removeAll", min_args=1, forms=METHOD, returns=None)
+def remove_all(ctx, items, other):
+    """Remove every element that is equal to an element of ``other``."""
+    unwanted = {equality_key(value) for value in elements_of(other, "removeAll")}
+    items[:] = [item for item in items if equality_key(item) not in unwanted]
+
+
+@register(L, "clear", forms=METHOD, returns=None)
+def clear(ctx, items):
+    items.clear()
+
+
+@register(L, "size", forms=METHOD, returns=NUMBER)
+def size(ctx, items):
+    return len(items)
+
+
+@register(L, "contains", min_args=1, returns=BOOLEAN)
+def contains(ctx, items, value):
+    return find_index(items, value) >= 0
+
+
+@register(L, "notContains", min_args=1, returns=BOOLEAN)
+def not_contains(ctx, items, value):
+    return find_index(items, value) < 0
+
+
+@register(L, "indexOf", min_args=1, forms=METHOD, returns=NUMBER)
+def index_of(ctx, items, value):
+    return find_index(items, value)
+
+
+@register(L, "lastIndexOf", min_args=1, forms=METHOD, returns=NUMBER)
+def last_index_of(ctx, items, value):
+    return find_index(items, value, reverse=True)
+
+
+def _sort_group(value) -> str | None:
+    kind = type(value)
+    if kind is int or kind is float:
+        return "number"
+    if kind is str:
+        return "text"
+    if kind is bool:
+        return "boolean"
+    from runtime.dates import DateTime
+
+    if kind is DateTime:
+        return "date"
+    return None
+
+
+@register(L, "sort", max_args=1, forms=METHOD, returns=LIST)
+def sort(ctx, items, ascending=True):
+    """Return a sorted copy; mixed element types give null.
+
+    Text sorts by code point, so capitals come before small letters.
+    """
+    if type(ascending) is not bool:
+        raise DelugeError(
+            f"sort: the order must be true or false, got {describe(ascending)}"
+        )
+    groups = {_sort_group(item) for item in items}
+    if len(groups) > 1 or None in groups:
+        return None
+    result = sorted(items, reverse=not ascending)
+    return TypedList(items.element_type, result) if type(items) is TypedList else result
+
+
+@register(L, "distinct", forms=METHOD, returns=LIST)
+def distinct(ctx, items):
+    """Return the first occurrence of each value, in order."""
+    seen = set()
+    result = []
+    for item in items:
+        key = equality_key(item)
+        if key not in seen:
+            seen.add(key)
+            result.append(item)
+    return TypedList(items.element_type, result) if type(items) is TypedList else result
+
+
+@register(L, "subList", min_args=1, max_args=2, forms=METHOD, returns=LIST)
+def sub_list(ctx, items, start, end=None):
+    """Return elements from ``start`` (inclusive) to ``end`` (exclusive)."""
+    first = int_arg(start, "subList", "start index")
+    last = len(items) if end is None else int_arg(end, "subList", "end index")
+    if first < 0 or first > len(items):
+        raise DelugeError(
+            f"subList: start index {first} is out of range for a list of "
+            f"{len(items)} element(s)"
+        )
+    if last > len(items):
+        raise DelugeError(
+            f"subList: end index {last} is past the end of a list of "
+            f"{len(items)} element(s)"
+        )
+    if last < first:
+        raise DelugeError(f"subList: end index {last} is before start index {first}")
+    result = items[first:last]
+    return TypedList(items.element_type, result) if type(items) is TypedList else result
+
+
+@register(L, "intersect", min_args=1, forms=METHOD, returns=LIST)
+def intersect(ctx, items, other):
+    """Return the receiver's distinct elements that ``other`` also contains."""
+    wanted = {equality_key(value) for value in elements_of(other, "intersect")}
+    return [item for item in distinct(ctx, items) if equality_key(item) in wanted]

@@ -1,0 +1,100 @@
+"""Argument checks and conversions shared by the built-in modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from runtime.errors import DelugeError
+from runtime.registry import BOTH, builtin
+from runtime.values import NUMBER_MAX, NUMBER_MIN, type_name
+
+
+def register(
+    receiver_types: Iterable[str | None],
+    name: str,
+    **options,
+) -> Callable[[Callable], Callable]:
+    """Register one function as the same built-in for several receiver types."""
+    options.setdefault("forms", BOTH)
+
+    def wrap(func: Callable) -> Callable:
+        for receiver_type in receiver_types:
+            builtin(receiver_type, name, **options)(func)
+        return func
+
+    return wrap
+
+
+def render(value: object) -> str:
+    """Render a value as Deluge text, as ``info`` and text joins do."""
+    from runtime.text import to_text
+
+    return to_text(value)
+
+
+def text_arg(value: object, function: str, position: str = "argument") -> str:
+    """Return a text argument, rendering numbers and other values as text.
+
+    A null argument is an error because Deluge has no text for it here.
+    """
+    if type(value) is str:
+        return value
+    if value is None:
+        raise DelugeError(f"{function}: the {position} is null; pass a text value")
+    return render(value)
+
+
+def int_arg(value: object, function: str, position: str = "argument") -> int:
+    """Return a whole-number argument.
+
+    NUMBER values pass as they are; a DECIMAL with no fraction and a text of
+    digits are converted; anything else is an error naming the value.
+    """
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is str:
+        stripped = value.strip()
+        if stripped.lstrip("+-").isdigit() and len(stripped) <= 20:
+            return int(stripped)
+    raise DelugeError(
+        f"{function}: the {position} must be a whole number, got {describe(value)}"
+    )
+
+
+def bool_arg(value: object, function: str, position: str = "argument") -> bool:
+    """Return a BOOLEAN argument; the texts "true" and "false" are accepted."""
+    if type(value) is bool:
+        return value
+    if type(value) is str and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise DelugeError(
+        f"{function}: the {position} must be true or false, got {describe(value)}"
+    )
+
+
+def check_number(value: int, function: str) -> int:
+    """Return ``value`` if it fits Deluge's signed 64-bit NUMBER."""
+    if not NUMBER_MIN <= value <= NUMBER_MAX:
+        raise DelugeError(
+            f"{function}: the result is outside the NUMBER range "
+            f"({NUMBER_MIN} to {NUMBER_MAX})"
+        )
+    return value
+
+
+def describe(value: object, width: int = 60) -> str:
+    """Describe a value for an error message: its type and a short text."""
+    kind = type_name(value)
+    if value is None:
+        return "null"
+    try:
+        text = render(value)
+    except Exception:  # noqa: BLE001 - a message must never fail to build
+        text = "?"
+    if len(text) > width:
+        text = text[: width - 3] + "..."
+    if kind == "TEXT":
+        return f'the text "{text}"'
+    return f"the {kind} value {text}"

@@ -1,0 +1,322 @@
+"""Java ``SimpleDateFormat`` patterns, for ``toString(format)`` and ``toDate(format)``.
+
+Deluge's date-time literal table (zoho.com/deluge/help/functions/datetime/
+unix-epoch.html) uses SimpleDateFormat letters. This module implements them
+by hand so that no Python format machinery ever sees script text. Weeks
+follow Java's US defaults: they start on Sunday and week 1 is the week that
+contains 1 January. Month and day names are English.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from runtime.dates import (
+    MONTH_ABBR,
+    MONTH_NAMES,
+    WEEKDAY_ABBR,
+    WEEKDAY_NAMES,
+    DateTextError,
+    DateTime,
+    expand_two_digit_year,
+)
+
+PATTERN_LETTERS = set("GyYMLwWDdFEuaHkKhmsSzZX")
+MAX_PATTERN_LENGTH = 1000
+
+
+class PatternError(ValueError):
+    """A pattern with an unquoted letter that is not a pattern letter."""
+
+
+@dataclass(frozen=True)
+class Field:
+    letter: str  # "" for literal text
+    count: int
+    text: str = ""
+
+
+def compile_pattern(pattern: str) -> list[Field]:
+    """Split a pattern into letter runs and literal text.
+
+    ``'...'`` quotes literal text and ``''`` is a single quote. Raises
+    ``PatternError`` for an unquoted ASCII letter outside the pattern set.
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise PatternError(f"pattern longer than {MAX_PATTERN_LENGTH} characters")
+    fields: list[Field] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "'":
+            if pattern.startswith("''", index):
+                fields.append(Field("", 0, "'"))
+                index += 2
+                continue
+            close = index + 1
+            literal = []
+            while close < len(pattern):
+                if pattern.startswith("''", close):
+                    literal.append("'")
+                    close += 2
+                elif pattern[close] == "'":
+                    break
+                else:
+                    literal.append(pattern[close])
+                    close += 1
+            if close >= len(pattern):
+                raise PatternError(f"unterminated quote in pattern '{pattern}'")
+            fields.append(Field("", 0, "".join(literal)))
+            index = close + 1
+            continue
+        if char.isascii() and char.isalpha():
+            if char not in PATTERN_LETTERS:
+                raise PatternError(f"illegal pattern letter '{char}'")
+            end = index
+            while end < len(pattern) and pattern[end] == char:
+                end += 1
+            fields.append(Field(char, end - index))
+            index = end
+            continue
+        fields.append(Field("", 0, char))
+        index += 1
+    return fields
+
+
+def _sunday_index(day: date) -> int:
+    """Return the day of the week with Sunday as 0."""
+    return (day.weekday() + 1) % 7
+
+
+def week_of_year(day: date, first_weekday: int = 0) -> tuple[int, int]:
+    """Return (week year, week of year) with weeks starting on ``first_weekday``.
+
+    ``first_weekday`` counts from Sunday as 0. Week 1 is the week holding
+    1 January, so the last days of December can be week 1 of the next year.
+    """
+
+    def week_start(some_day: date) -> date:
+        return some_day - timedelta(days=(_sunday_index(some_day) - first_weekday) % 7)
+
+    next_year_start = week_start(date(day.year + 1, 1, 1))
+    if day >= next_year_start:
+        return day.year + 1, 1
+    first_week = week_start(date(day.year, 1, 1))
+    return day.year, (day - first_week).days // 7 + 1
+
+
+def week_of_month(day: date) -> int:
+    first = day.replace(day=1)
+    return (day.day - 1 + _sunday_index(first)) // 7 + 1
+
+
+def _number(value: int, count: int) -> str:
+    return str(value).zfill(count)
+
+
+def _zone_offset(value: DateTime, style: str, count: int) -> str:
+    offset = value.moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    if style == "X":
+        if minutes == 0:
+            return "Z"
+        if count == 1:
+            return f"{sign}{hours:02d}"
+        if count == 2:
+            return f"{sign}{hours:02d}{mins:02d}"
+        return f"{sign}{hours:02d}:{mins:02d}"
+    return f"{sign}{hours:02d}{mins:02d}"
+
+
+def _format_field(value: DateTime, field: Field) -> str:
+    m = value.moment
+    letter, count = field.letter, field.count
+    if letter in "yY":
+        year = m.year if letter == "y" else week_of_year(m.date())[0]
+        if count == 2:
+            return _number(year % 100, 2)
+        return _number(year, count)
+    if letter in "ML":
+        if count >= 4:
+            return MONTH_NAMES[m.month - 1]
+        if count == 3:
+            return MONTH_ABBR[m.month - 1]
+        return _number(m.month, count)
+    if letter == "d":
+        return _number(m.day, count)
+    if letter == "E":
+        names = WEEKDAY_NAMES if count >= 4 else WEEKDAY_ABBR
+        return names[m.weekday()]
+    if letter == "H":
+        return _number(m.hour, count)
+    if letter == "k":
+        return _number(m.hour or 24, count)
+    if letter == "K":
+        return _number(m.hour % 12, count)
+    if letter == "h":
+        return _number(m.hour % 12 or 12, count)
+    if letter == "m":
+        return _number(m.minute, count)
+    if letter == "s":
+        return _number(m.second, count)
+    if letter == "S":
+        return _number(m.microsecond // 1000, count)
+    if letter == "a":
+        return "AM" if m.hour < 12 else "PM"
+    if letter == "D":
+        return _number(m.timetuple().tm_yday, count)
+    if letter == "w":
+        return _number(week_of_year(m.date())[1], count)
+    if letter == "W":
+        return _number(week_of_month(m.date()), count)
+    if letter == "F":
+        return _number((m.day - 1) // 7 + 1, count)
+    if letter == "u":
+        return _number(m.isoweekday(), count)
+    if letter == "G":
+        return "AD"
+    if letter == "z":
+        # NOTE: zoneinfo has no long zone names, so "zzzz" also gives the
+        # abbreviation ("PST") where Java writes "Pacific Standard Time".
+        return m.tzname() or _zone_offset(value, "Z", 4)
+    return _zone_offset(value, letter, count)
+
+
+def format_datetime(value: DateTime, pattern: str) -> str:
+    """Render ``value`` with a SimpleDateFormat pattern; raises PatternError."""
+    fields = compile_pattern(pattern)
+    return "".join(
+        field.text if not field.letter else _format_field(value, field)
+        for field in fields
+    )
+
+
+# Parsing ---------------------------------------------------------------------
+
+_NUMERIC_LETTERS = set("yYMLdHkKhmsSDwWFu")
+
+
+def _match_name(text: str, position: int, names: list[str]) -> tuple[int, int]:
+    """Return (index, length) of the longest name at ``position``, ignoring case."""
+    best = (-1, 0)
+    lowered = text[position:].lower()
+    for index, name in enumerate(names):
+        if lowered.startswith(name.lower()) and len(name) > best[1]:
+            best = (index, len(name))
+    return best
+
+
+def parse_datetime(text: str, pattern: str, tz) -> DateTime:
+    """Read ``text`` laid out as ``pattern`` into a DATE-TIME in ``tz``.
+
+    Numeric fields take as many digits as are there, unless the next field is
+    numeric too, in which case they take exactly the pattern's count, as
+    SimpleDateFormat does. Fields are validated strictly: a month above 12 or
+    a day past the month's end is an error, not a roll-over.
+    """
+    fields = compile_pattern(pattern)
+    values: dict[str, int] = {}
+    pm: bool | None = None
+    position = 0
+    for number, field in enumerate(fields):
+        if not field.letter:
+            if not text.startswith(field.text, position):
+                raise DateTextError(
+                    f"'{text}' does not match the pattern '{pattern}' at "
+                    f"position {position}"
+                )
+            position += len(field.text)
+            continue
+        letter, count = field.letter, field.count
+        if letter in "ML" and count >= 3:
+            index, size = _match_name(text, position, list(MONTH_NAMES + MONTH_ABBR))
+            if size == 0:
+                raise DateTextError(
+                    f"'{text}' has no month name at position {position}"
+                )
+            values["M"] = index % 12 + 1
+            position += size
+            continue
+        if letter == "E":
+            _, size = _match_name(text, position, list(WEEKDAY_NAMES + WEEKDAY_ABBR))
+            if size == 0:
+                raise DateTextError(f"'{text}' has no day name at position {position}")
+            position += size
+            continue
+        if letter == "a":
+            marker = text[position : position + 2].lower()
+            if marker not in ("am", "pm"):
+                raise DateTextError(f"'{text}' has no AM/PM at position {position}")
+            pm = marker == "pm"
+            position += 2
+            continue
+        if letter in "GzZX":
+            # Era and zone fields are accepted in patterns but not read.
+            while position < len(text) and not text[position].isspace():
+                position += 1
+            continue
+        next_field = fields[number + 1] if number + 1 < len(fields) else None
+        fixed = next_field is not None and next_field.letter in _NUMERIC_LETTERS
+        end = position
+        sign = 1
+        while (
+            end < len(text)
+            and text[end].isdigit()
+            and (not fixed or end - position < count)
+        ):
+            end += 1
+        if end == position:
+            raise DateTextError(
+                f"'{text}' has no number for '{letter * count}' at position {position}"
+            )
+        digits = text[position:end]
+        value = sign * int(digits)
+        if letter in "yY" and count <= 2 and len(digits) == 2:
+            value = expand_two_digit_year(value)
+        values[letter] = value
+        position = end
+    if position != len(text):
+        raise DateTextError(
+            f"'{text}' has extra characters after the pattern '{pattern}'"
+        )
+    return _assemble(values, pm, tz, text)
+
+
+def _assemble(values: dict[str, int], pm: bool | None, tz, text: str) -> DateTime:
+    year = values.get("y", values.get("Y", 1970))
+    month = values.get("M", values.get("L", 1))
+    day = values.get("d", 1)
+    if "D" in values and "d" not in values and "M" not in values:
+        start = date(year, 1, 1) + timedelta(days=values["D"] - 1)
+        month, day = start.month, start.day
+    hour = values.get("H", 0)
+    if "k" in values:
+        hour = values["k"] % 24
+    for letter in "hK":
+        if letter in values:
+            hour = values[letter] % 12
+            if pm:
+                hour += 12
+    minute = values.get("m", 0)
+    second = values.get("s", 0)
+    millis = values.get("S", 0)
+    if not 1 <= month <= 12:
+        raise DateTextError(f"Month {month} in '{text}' is not valid")
+    if not 1 <= year <= 9999:
+        raise DateTextError(f"Year {year} in '{text}' is out of range")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise DateTextError(
+            f"Day {day} in '{text}' is not valid: "
+            f"{MONTH_NAMES[month - 1]} {year} has {last} days"
+        )
+    if hour > 23 or minute > 59 or second > 59 or millis > 999:
+        raise DateTextError(f"The time in '{text}' is not valid")
+    has_time = any(letter in values for letter in "HkKhmsS")
+    return DateTime.from_local(
+        tz, year, month, day, hour, minute, second, millis * 1000, has_time=has_time
+    )

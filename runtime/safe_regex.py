@@ -1,0 +1,164 @@
+"""Regular expressions from scripts, bounded by the invocation's wall time.
+
+Deluge takes Java regular expressions. The ``regex`` package reads the same
+syntax for everything scripts commonly use (classes, quantifiers, possessive
+and atomic groups, ``\\p{..}``, inline flags), and its ``timeout=`` argument
+stops a catastrophic backtrack such as ``(a+)+$``. Each call gets the time left
+until ``ctx.deadline``, and a timeout becomes ``LimitExceeded``, which a
+script's try/catch cannot swallow.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import regex
+
+from runtime.errors import DelugeError, LimitExceeded
+
+# Patterns longer than this are rejected before compiling, because compile
+# time and memory grow with the pattern.
+MAX_PATTERN_LENGTH = 10_000
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(pattern: str, ignore_case: bool) -> regex.Pattern:
+    flags = regex.VERSION0
+    if ignore_case:
+        flags |= regex.IGNORECASE
+    return regex.compile(pattern, flags)
+
+
+def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern:
+    """Compile a script's pattern, raising ``DelugeError`` if it is invalid."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise DelugeError(
+            f"The regular expression is {len(pattern)} characters long; "
+            f"the maximum is {MAX_PATTERN_LENGTH}"
+        )
+    try:
+        return _compile(pattern, ignore_case)
+    except regex.error as error:
+        raise DelugeError(f"Invalid regular expression '{pattern}': {error}") from None
+
+
+def _time_left(ctx) -> float:
+    remaining = ctx.deadline - time.monotonic()
+    if remaining <= 0:
+        _raise_timeout(ctx)
+    return remaining
+
+
+def _raise_timeout(ctx):
+    raise LimitExceeded(
+        "wall time",
+        f"{ctx.limits.wall_time_seconds:g} s, reached in a regular expression",
+    )
+
+
+def fullmatch(ctx, pattern: regex.Pattern, text: str) -> bool:
+    """Tell whether the whole of ``text`` matches, as Java's String.matches."""
+    try:
+        return pattern.fullmatch(text, timeout=_time_left(ctx)) is not None
+    except TimeoutError:
+        _raise_timeout(ctx)
+
+
+def search(ctx, pattern: regex.Pattern, text: str):
+    """Find the first match in ``text``, or None."""
+    try:
+        return pattern.search(text, timeout=_time_left(ctx))
+    except TimeoutError:
+        _raise_timeout(ctx)
+
+
+def substitute(ctx, pattern: regex.Pattern, replace, text: str, count: int = 0):
+    """Replace matches of ``pattern`` (all when ``count`` is 0).
+
+    ``replace`` is a function of the match, so no replacement template syntax
+    of Python is ever applied to script text. The inserted text is counted as
+    it is produced, so a short pattern with a long replacement cannot build a
+    result far past the text-length limit before the check.
+    """
+    limit = ctx.limits.text_length
+    inserted = 0
+
+    def counted(match) -> str:
+        nonlocal inserted
+        piece = replace(match)
+        inserted += len(piece)
+        if inserted > limit:
+            raise LimitExceeded("text length", f"{limit} characters")
+        return piece
+
+    try:
+        result = pattern.sub(counted, text, count=count, timeout=_time_left(ctx))
+    except TimeoutError:
+        _raise_timeout(ctx)
+    return ctx.check_text(result)
+
+
+def java_replacement(template: str):
+    """Build a replacement function from a Java replacement string.
+
+    ``$n`` inserts group n (Java reads as many digits as still name an
+    existing group), ``${name}`` a named group, and a backslash makes the
+    next character literal. A ``$`` with no group after it is an error, as
+    in Java.
+    """
+    if "$" not in template and "\\" not in template:
+        return lambda match: template
+
+    def replace(match) -> str:
+        parts: list[str] = []
+        index = 0
+        group_count = len(match.groups())
+        while index < len(template):
+            char = template[index]
+            if char == "\\" and index + 1 < len(template):
+                parts.append(template[index + 1])
+                index += 2
+                continue
+            if char != "$":
+                parts.append(char)
+                index += 1
+                continue
+            index += 1
+            if index < len(template) and template[index] == "{":
+                close = template.find("}", index)
+                if close < 0:
+                    raise DelugeError(
+                        f"Replacement '{template}' has an unclosed '${{' group name"
+                    )
+                name = template[index + 1 : close]
+                try:
+                    parts.append(match.group(name) or "")
+                except IndexError:
+                    raise DelugeError(
+                        f"Replacement '{template}' names no group '{name}'"
+                    ) from None
+                index = close + 1
+                continue
+            if index >= len(template) or not template[index].isdigit():
+                raise DelugeError(
+                    f"Replacement '{template}' has a '$' without a group number; "
+                    "write '\\\\$' for a literal dollar sign"
+                )
+            number = int(template[index])
+            if number > group_count:
+                raise DelugeError(
+                    f"Replacement '{template}' refers to group {number}, but the "
+                    f"pattern has {group_count} group(s)"
+                )
+            index += 1
+            while index < len(template) and template[index].isdigit():
+                longer = number * 10 + int(template[index])
+                if longer > group_count:
+                    break
+                number = longer
+                index += 1
+            parts.append(match.group(number) or "")
+        return "".join(parts)
+
+    return replace
