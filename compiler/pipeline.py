@@ -73,6 +73,29 @@ def compile_function(
         functions_by_name.setdefault(function.name.lower(), function)
         functions_by_name.setdefault(short.lower(), function)
 
+    try:
+        tree = _check_and_lower(
+            main, parsed, functions_by_name, resolve_global, result, filename,
+            max_depth,
+        )
+    except RecursionError:
+        result.diagnostics.append(
+            Diagnostic(1, 1, f"The script nests expressions deeper than {max_depth} "
+                       "levels or chains too many operators; split it into "
+                       "smaller expressions", SEMANTIC)
+        )
+        result.code = None
+        return result
+    if tree is None:
+        return result
+    result.tree = tree
+    result.python_source = render_python(tree)
+    return result
+
+
+def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
+                     filename, max_depth):
+    """Check every reached function, then lower and compile; None on errors."""
     globals_reached: dict = {}
     _reach_globals(
         main, parsed.lines, functions_by_name, resolve_global, globals_reached, result,
@@ -83,9 +106,11 @@ def compile_function(
         signatures.setdefault(key, function)
 
     check_program(main, parsed.lines, signatures, result.diagnostics)
-    for key, reached in globals_reached.items():
-        if reached.definition is main:
+    checked = {id(main)}
+    for reached in globals_reached.values():
+        if id(reached.definition) in checked:
             continue
+        checked.add(id(reached.definition))
         found: list = []
         check_program(reached.definition, reached.lines, signatures, found)
         label = getattr(reached.source, "name", reached.definition.name)
@@ -95,7 +120,7 @@ def compile_function(
             for d in found
         )
     if not result.ok:
-        return result
+        return None
 
     python_names = {key: g.python_name for key, g in globals_reached.items()}
     module_lowering = ModuleLowering(python_names)
@@ -106,28 +131,22 @@ def compile_function(
             seen.add(id(reached.definition))
             functions.append((reached.python_name, reached.definition))
     names = {py: d.name for py, d in functions[1:]}
-    try:
-        tree = module_lowering.lower(functions, [p.name for p in main.params], names)
-        ast.fix_missing_locations(tree)
-        validate(tree)
-        result.code = compile(tree, filename, "exec", dont_inherit=True)
-    except RecursionError:
-        result.diagnostics.append(
-            Diagnostic(1, 1, f"The script nests expressions deeper than {max_depth} "
-                       "levels; split it into smaller expressions", SEMANTIC)
-        )
-        return result
-    result.tree = tree
+    tree = module_lowering.lower(functions, [p.name for p in main.params], names)
+    ast.fix_missing_locations(tree)
+    validate(tree)
+    result.code = compile(tree, filename, "exec", dont_inherit=True)
     result.blocking = module_lowering.blocking or any(
         _reaches_http(f) for _, f in functions
     )
-    result.dependencies = [
-        (getattr(g.source, "id", None), getattr(g.source, "version", None))
-        for g in globals_reached.values()
-        if g.source is not None
-    ]
-    result.python_source = render_python(tree)
-    return result
+    seen_sources: set = set()
+    for reached in globals_reached.values():
+        if reached.source is not None and id(reached.source) not in seen_sources:
+            seen_sources.add(id(reached.source))
+            result.dependencies.append(
+                (getattr(reached.source, "id", None),
+                 getattr(reached.source, "version", None))
+            )
+    return tree
 
 
 def render_python(tree: ast.Module) -> str:

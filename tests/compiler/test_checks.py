@@ -1,0 +1,180 @@
+"""Static checks: every error with its exact line and column, all in one pass."""
+
+from tests.compiler.helpers import compile_function, errors
+
+
+def where(found):
+    return [(d.line, d.column) for d in found]
+
+
+def test_all_errors_collected_in_one_pass():
+    source = "a = b;\nc = d;\nbreak;"
+    found = errors(source)
+    assert where(found) == [(1, 5), (2, 5), (3, 1)]
+
+
+def test_undefined_variable():
+    found = errors("x = 1;\ny = x + z;")
+    assert where(found) == [(2, 9)]
+    assert found[0].message == "Variable 'z' is not defined"
+    assert found[0].kind == "semantic"
+    assert found[0].source_line == "y = x + z;"
+
+
+def test_parameters_are_defined():
+    assert compile_function("return who;", parameters=[("who", "string")]).ok
+
+
+def test_operand_type_mismatch_from_literals():
+    found = errors('x = "a" - 1;')
+    assert where(found) == [(1, 5)]
+    assert found[0].message == (
+        "Left expression is of type TEXT and right expression is of type NUMBER "
+        "and operator - is not valid"
+    )
+
+
+def test_operand_type_mismatch_from_declared_type():
+    found = errors("y = n * true;", parameters=[("n", "int")])
+    assert where(found) == [(1, 5)]
+
+
+def test_non_boolean_condition():
+    found = errors("x = 5;\nif (x + 1) { info x; }")
+    assert where(found) == [(2, 5)]
+
+
+def test_unknown_method_with_suggestion():
+    from runtime.registry import lookup_method
+
+    if lookup_method("TEXT", "touppercase") is None:
+        import pytest
+
+        pytest.skip("text built-ins are not registered")
+    found = errors('s = "a";\nt = s.toUperCase();')
+    assert where(found) == [(2, 7)]
+    assert "did you mean 'toUpperCase'" in found[0].message
+
+
+def test_unknown_function():
+    found = errors("x = noSuchFunction(1);")
+    assert where(found) == [(1, 5)]
+    assert found[0].message.startswith("Function 'noSuchFunction' is not defined")
+
+
+def test_wrong_argument_count_of_language_function():
+    found = errors("x = ifnull(1);")
+    assert where(found) == [(1, 5)]
+    assert "expects 2 argument(s) but got 1" in found[0].message
+
+
+def test_wrong_argument_count_of_builtin():
+    from runtime.registry import lookup_method
+
+    if lookup_method("TEXT", "length") is None:
+        import pytest
+
+        pytest.skip("text built-ins are not registered")
+    found = errors('s = "a";\nn = s.length(1, 2, 3);')
+    assert where(found) == [(2, 7)]
+    assert "argument(s) but got 3" in found[0].message
+
+
+def test_return_value_in_void():
+    found = errors("return 1;", return_type="void")
+    assert where(found) == [(1, 1)]
+
+
+def test_return_without_value_in_typed():
+    found = errors("return;", return_type="string")
+    assert where(found) == [(1, 1)]
+
+
+def test_returned_literal_of_wrong_type():
+    found = errors('return "a";', return_type="int")
+    assert where(found) == [(1, 8)]
+    assert "Invalid return type" in found[0].message
+
+
+def test_break_and_continue_outside_loop():
+    found = errors("break;\ncontinue;\nfor each x in {1} { break; }")
+    assert where(found) == [(1, 1), (2, 1)]
+
+
+def test_unbalanced_brace_points_at_opening():
+    found = errors("if (true)\n{\n    x = 1;\n")
+    assert where(found) == [(2, 1)]
+    assert found[0].message == "Expecting '}' to close this '{' but found '<EOF>'"
+    assert found[0].kind == "syntax"
+
+
+def test_unclosed_block_comment_points_at_start():
+    found = errors("x = 1;\n/* note\nreturn x;")
+    assert where(found) == [(2, 1)]
+    assert found[0].message.startswith("Comment Task is not closed properly")
+
+
+def test_unterminated_string_points_at_start():
+    found = errors('x = 1;\ny = "abc;\nreturn y;')
+    assert where(found) == [(2, 5)]
+
+
+def test_unavailable_zoho_tasks():
+    for task in ("zoho.crm.getRecordById", "zoho.books.getRecords",
+                 "zoho.creator.getRecords"):
+        found = errors(f'x = {task}("a", 1);')
+        assert where(found) == [(1, 5)], task
+        assert found[0].message == f"{task} is not available in this product"
+
+
+def test_sendmail_not_available():
+    found = errors('sendmail\n[\n    to: "a@example.test"\n    subject: "s"\n];')
+    assert where(found) == [(1, 1)]
+    assert found[0].message == "'sendmail' is not available in this product"
+
+
+def test_creator_only_statements():
+    found = errors('x = 1;\nalert "hi";\nreload;')
+    assert where(found) == [(2, 1), (3, 1)]
+    assert all("Zoho Creator" in d.message for d in found)
+
+
+def test_nesting_deeper_than_cap():
+    source = "x = " + "(" * 150 + "1" + ")" * 150 + ";"
+    found = errors(source)
+    assert len(found) == 1
+    assert "deeper than 100" in found[0].message
+
+
+def test_long_operator_chain_is_no_recursion_error():
+    source = "x = 1" + " + 1" * 3000 + ";\nreturn x;"
+    result = compile_function(source)
+    assert result.ok or all("deeper" in d.message for d in result.errors)
+
+
+def test_deep_unary_chain_gives_diagnostic():
+    source = "x = true;\ny = " + "!" * 20000 + "x;"
+    result = compile_function(source)
+    if not result.ok:
+        assert "deeper" in result.errors[0].message
+
+
+def test_syntax_error_message_and_position():
+    found = errors("x = 1\ny = 2;")
+    assert where(found) == [(2, 1)]
+    assert found[0].kind == "syntax"
+
+
+def test_message_shown_to_callers_has_line_number():
+    found = errors("x = y;")
+    assert str(found[0]) == "Variable 'y' is not defined (Line no: 1)"
+
+
+def test_cli_format_has_caret():
+    found = errors("x = 1;\ny = zz;")
+    text = found[0].format("greet.dg")
+    assert text.splitlines() == [
+        "greet.dg:2:5: error: Variable 'zz' is not defined",
+        "    y = zz;",
+        "        ^",
+    ]
