@@ -137,8 +137,10 @@ class FunctionLowering:
             while i < len(statements) and isinstance(statements[i], _SIMPLE):
                 count += 1
                 i += 1
-            if i < len(statements):
-                count += 1  # the header of the compound statement ending the run
+            if i < len(statements) and not isinstance(statements[i], n.ForEach):
+                # The header of an if or try ending the run; a for-each header
+                # counts once per iteration instead.
+                count += 1
             first = statements[run_start]
             count += pending
             pending = 0

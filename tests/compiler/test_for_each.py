@@ -49,7 +49,8 @@ return n;
 
 
 def test_statement_count_per_iteration():
-    # 1 assignment + 5 iterations of (header + 2 body statements).
+    # 1 assignment + 5 iterations of (header + 2 body statements), as in
+    # Deluge's documented example of the statement limit.
     from tests.compiler.helpers import run
 
     source = """
@@ -60,4 +61,4 @@ for each x in l
     b = x;
 }
 """
-    assert run(source).statements == 1 + 1 + 5 * 3
+    assert run(source).statements == 1 + 5 * 3
