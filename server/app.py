@@ -16,6 +16,7 @@ from server.invoke import app_integrations
 from server.logging_setup import configure_logging
 from server.service import Service
 from server.settings import Settings, load_settings
+from server.web import web_routes
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/AppIntegrations", app_integrations, methods=["GET", "POST"]),
         *routes_admin.routes,
         *routes_globals.routes,
+        web_routes(),
     ]
     return Starlette(
         routes=routes,
