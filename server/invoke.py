@@ -67,7 +67,7 @@ async def _form_fields(request: Request, body: bytes, kind: str) -> dict:
 
     replay = Request(request.scope, receive)
     try:
-        form: FormData = await replay.form(max_files=0, max_fields=100)
+        form: FormData = await replay.form(max_files=20, max_fields=100)
     except Exception as exc:  # the multipart parser raises several types
         raise InvalidInput(f"Invalid multipart body: {exc}") from None
     try:
