@@ -167,34 +167,39 @@ class DateTime:
         return f"DateTime({self._moment.isoformat()}, has_time={self._has_time})"
 
     # Equality and ordering compare instants, so a date literal equals the same
-    # date with an explicit 00:00:00.
+    # date with an explicit 00:00:00. They go through UTC because Python
+    # compares two datetimes of the same zone by wall clock, which is wrong
+    # in the repeated hour at the end of daylight-saving time.
+    def _instant(self) -> datetime:
+        return self._moment.astimezone(UTC_OFFSET)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, DateTime):
-            return self._moment == other._moment
+            return self._instant() == other._instant()
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._moment)
+        return hash(self._instant())
 
     def __lt__(self, other: DateTime) -> bool:
         if not isinstance(other, DateTime):
             return NotImplemented
-        return self._moment < other._moment
+        return self._instant() < other._instant()
 
     def __le__(self, other: DateTime) -> bool:
         if not isinstance(other, DateTime):
             return NotImplemented
-        return self._moment <= other._moment
+        return self._instant() <= other._instant()
 
     def __gt__(self, other: DateTime) -> bool:
         if not isinstance(other, DateTime):
             return NotImplemented
-        return self._moment > other._moment
+        return self._instant() > other._instant()
 
     def __ge__(self, other: DateTime) -> bool:
         if not isinstance(other, DateTime):
             return NotImplemented
-        return self._moment >= other._moment
+        return self._instant() >= other._instant()
 
 
 def localize(naive: datetime, tz) -> datetime:

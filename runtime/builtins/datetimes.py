@@ -10,7 +10,7 @@ date-only values.
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runtime.builtins.support import describe, int_arg, register, text_arg
@@ -84,8 +84,10 @@ def add_days(value: DateTime, days: int, function: str) -> DateTime:
 
 def add_elapsed(value: DateTime, delta: timedelta, function: str) -> DateTime:
     """Move by elapsed time, so adding hours across a DST change is exact."""
+    # Arithmetic on an aware datetime works on its wall clock, so it is done
+    # in UTC here.
     try:
-        moment = (value.moment + delta).astimezone(value.tz)
+        moment = (value.moment.astimezone(UTC) + delta).astimezone(value.tz)
     except OverflowError:
         raise DelugeError(f"{function}: the resulting date is out of range") from None
     if moment.year > 9999:

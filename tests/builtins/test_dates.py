@@ -164,3 +164,11 @@ def test_current_time_is_whole_milliseconds():
     now = current_time(UTC_CTX)
     assert now.has_time
     assert now.moment.microsecond % 1000 == 0
+
+
+def test_repeated_hour_orders_by_instant():
+    first = DateTime.from_epoch_ms(1604217600000, LA)  # 01:00 PDT, 1 Nov 2020
+    second = DateTime.from_epoch_ms(1604221200000, LA)  # 01:00 PST, an hour later
+    assert first.to_text() == second.to_text()
+    assert first != second
+    assert first < second

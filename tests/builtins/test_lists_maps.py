@@ -1,0 +1,172 @@
+"""Tests of the LIST, KEY-VALUE and COLLECTION built-ins."""
+
+import pytest
+
+from tests.builtins.deluge import error_of, value_of
+
+
+def test_distinct_keeps_number_and_text_apart():
+    assert value_of('return {"1", 1, 1, 2, 2, 3}.distinct();') == ["1", 1, 2, 3]
+
+
+def test_distinct_keeps_boolean_and_number_apart():
+    assert value_of("return {1, true, 1, true}.distinct();") == [1, True]
+
+
+def test_distinct_of_nested_lists():
+    assert value_of("return {{1, 2}, {1, 2}, {2}}.distinct();") == [[1, 2], [2]]
+
+
+def test_contains_compares_numbers_by_value():
+    assert value_of("return {1, 2}.contains(2.0);") is True
+    assert value_of('return {1, 2}.contains("2");') is False
+
+
+def test_sort_descending():
+    assert value_of("return {3, 1.5, 2}.sort(false);") == [3, 2, 1.5]
+
+
+def test_sort_leaves_receiver_unchanged():
+    assert value_of("l = {3, 1, 2}; s = l.sort(); return l;") == [3, 1, 2]
+
+
+def test_sort_of_dates():
+    script = "return {'02-Jan-2020', '01-Jan-2020'}.sort().get(0).getDay();"
+    assert value_of(script) == 1
+
+
+def test_sort_of_maps_is_null():
+    assert value_of('return {{"a": 1}, {"b": 2}}.sort();') is None
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "return {1, 2}.get(2);",
+        "return {1, 2}.get(-1);",
+        "return {1, 2}.subList(1, 0);",
+        "return {1, 2}.subList(3);",
+        'return {1, 2}.get("x");',
+        "l = {1}; l.insert(5, 2); return l;",
+    ],
+)
+def test_list_index_errors(script):
+    assert error_of(script)
+
+
+def test_get_error_names_index_and_size():
+    message = error_of("return {1, 2}.get(2);")
+    assert "index 2" in message
+    assert "2 element" in message
+
+
+def test_insert_at_index():
+    assert value_of('l = {"a", "c"}; l.insert(1, "b"); return l;') == ["a", "b", "c"]
+
+
+def test_remove_element_first_only():
+    assert value_of("l = {1, 2, 1}; l.removeElement(1); return l;") == [2, 1]
+
+
+def test_remove_all_elements():
+    assert value_of("l = {1, 2, 1, 3}; l.removeAll({1, 3}); return l;") == [2]
+
+
+def test_intersect_in_receiver_order():
+    assert value_of("return {3, 1, 2, 1}.intersect({1, 3});") == [3, 1]
+
+
+def test_typed_list_converts_on_add():
+    assert value_of("l = List:String(); l.add(5); return l;") == ["5"]
+
+
+def test_typed_list_rejects_on_add():
+    assert "element" in error_of('l = List:Int(); l.add("x"); return l;')
+
+
+def test_clear_and_size():
+    assert value_of("l = {1, 2}; l.clear(); return l.size();") == 0
+
+
+def test_aggregates():
+    assert value_of('return {1, "2", 3.5}.largest();') == 3.5
+    assert value_of("return {4, 2, 9}.smallest();") == 2
+    assert value_of("return {1, 2, 3}.sum();") == 6
+    assert value_of("return {1, 2}.average();") == 1.5
+    assert value_of("return {5, 1, 3, 2}.median();") == 2.5
+    assert value_of("return {5, 1, 3}.nthLargest(2);") == 3
+
+
+def test_largest_of_empty_list():
+    assert value_of("return List().largest();") is None
+
+
+def test_largest_of_text_is_error():
+    assert "number" in error_of('return {1, "a"}.largest();')
+
+
+def test_map_put_keeps_first_position():
+    script = 'm = Map(); m.put("a", 1); m.put("b", 2); m.put("a", 3); return m.keys();'
+    assert value_of(script) == ["a", "b"]
+
+
+def test_map_values_and_size():
+    assert value_of('m = {"a": 1, "b": 2}; return m.values();') == [1, 2]
+    assert value_of('m = {"a": 1, "b": 2}; return m.size();') == 2
+
+
+def test_map_contain_value_by_equality():
+    assert value_of('m = {"a": 2}; return m.containValue(2.0);') is True
+
+
+def test_map_list_key_is_error():
+    assert error_of("m = Map(); m.put({1}, 2); return m;")
+
+
+def test_empty_braces_become_map_on_put():
+    assert value_of('c = {}; c.put("k", 1); return c;') == {"k": 1}
+
+
+def test_empty_braces_become_list_on_add():
+    assert value_of("c = {}; c.add(1); return c;") == [1]
+
+
+def test_collection_remove_by_kind():
+    assert value_of('c = Collection("a": 1, "b": 2); c.remove("a"); return c;') == {
+        "b": 2
+    }
+    assert value_of('c = Collection("x", "y"); c.remove(0); return c;') == ["y"]
+
+
+def test_collection_get_out_of_range():
+    assert "index 4" in error_of('c = Collection("a", "b", "c", "d"); return c.get(4);')
+
+
+def test_collection_insert_value_into_key_collection():
+    assert error_of('c = Collection("a": 1); c.insert("b"); return c;')
+
+
+def test_collection_insert_all_pairs():
+    script = 'c = Collection(); c.insertAll({"a": 1, "b": 2}); return c.get("b");'
+    assert value_of(script) == 2
+
+
+def test_collection_update_and_delete():
+    script = (
+        'c = Collection("a": 1, "b": 2); c.update("a", 5); c.deleteKey("b"); return c;'
+    )
+    assert value_of(script) == {"a": 5}
+
+
+def test_collection_sort_key():
+    script = 'c = Collection("b": 1, "a": 2); return c.sortKey().keys();'
+    assert value_of(script) == ["a", "b"]
+
+
+def test_collection_get_key_of_missing_value():
+    assert value_of('c = Collection("a": 1); return c.getKey(9);') is None
+
+
+def test_collection_size_and_empty():
+    assert value_of("return Collection().isEmpty();") is True
+    assert value_of('return Collection("x").size();') == 1
