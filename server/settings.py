@@ -165,10 +165,11 @@ def load_settings(
         values["outbound_allow_list"] = _split_list(
             env[ENV_PREFIX + "OUTBOUND_ALLOW_LIST"]
         )
+    limit_prefix = ENV_PREFIX + "LIMIT_"
     env_limits = {
-        name: env[ENV_PREFIX + "LIMIT_" + name.upper()]
-        for name in Limits.names()
-        if ENV_PREFIX + "LIMIT_" + name.upper() in env
+        key[len(limit_prefix) :].lower(): value
+        for key, value in env.items()
+        if key.startswith(limit_prefix)
     }
     limits.update(_limits_from(env_limits, "the environment"))
 
