@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from server import routes_admin, routes_globals
+from server import connections, routes_admin, routes_globals
 from server.invoke import app_integrations
 from server.logging_setup import configure_logging
 from server.service import Service
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/AppIntegrations", app_integrations, methods=["GET", "POST"]),
         *routes_admin.routes,
         *routes_globals.routes,
+        *connections.routes,
         web_routes(),
     ]
     return Starlette(

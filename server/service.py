@@ -6,6 +6,7 @@ import logging
 
 from cache import CodeCache
 from runtime.http_transport import OutboundClient, OutboundPolicy
+from server import connections
 from server.programs import ProgramLoader
 from server.secret_files import admin_key, cache_signing_key, token_encryption_key
 from server.settings import Settings
@@ -34,15 +35,13 @@ class Service:
         self.outbound = OutboundClient(
             OutboundPolicy.from_settings(settings.outbound_allow_list)
         )
+        # Sets self.connections: the portal connections that invokeurl uses.
+        connections.attach(self)
 
     def close(self) -> None:
         self.code_cache.close()
         self.storage.close()
 
     def connections_for(self, portal_id: int):
-        """Return the ``ctx.connections`` callable of a portal, or None.
-
-        NOTE: returns None until the connections store is mounted, so a
-        script that names a connection gets the runtime's unknown-name error.
-        """
-        return None
+        """Return the ``ctx.connections`` callable of a portal."""
+        return self.connections.resolver(portal_id)
