@@ -126,6 +126,10 @@ class Checker:
             if v is not LOOSE
         }
         self.return_type = function.return_type
+        self.type_cache: dict = {}
+
+    def type_of(self, node, variables=None) -> str | None:
+        return expression_type(node, self.types, self.type_cache)
 
     def report(self, node, message: str, kind: str = SEMANTIC, severity="error"):
         line, column = node.line, node.column
@@ -148,7 +152,7 @@ class Checker:
             self.read(n.Name(stmt.line, stmt.column, stmt.name))
             self.expression(stmt.value)
             left = expression_type(n.Name(0, 0, stmt.name), self.types)
-            right = expression_type(stmt.value, self.types)
+            right = self.type_of(stmt.value, self.types)
             self._binary_types(stmt, stmt.op, left, right)
         elif cls in (n.ExprStatement, n.Info, n.Throw):
             self.expression(stmt.value)
@@ -163,7 +167,7 @@ class Checker:
                 self.block(stmt.orelse, loop_depth)
         elif cls is n.ForEach:
             self.expression(stmt.iterable)
-            kind = expression_type(stmt.iterable, self.types)
+            kind = self.type_of(stmt.iterable, self.types)
             allowed = (LIST,) if stmt.index else (LIST, TEXT)
             if kind is not None and kind not in allowed:
                 what = "'for each index'" if stmt.index else "'for each'"
@@ -203,7 +207,7 @@ class Checker:
                         "value")
             return
         expected = declared_type(declared)
-        actual = expression_type(stmt.value, self.types)
+        actual = self.type_of(stmt.value, self.types)
         if expected is None or actual is None or actual == expected:
             return
         if expected == DECIMAL and actual == NUMBER:
@@ -217,7 +221,7 @@ class Checker:
         )
 
     def check_condition(self, condition) -> None:
-        kind = expression_type(condition, self.types)
+        kind = self.type_of(condition, self.types)
         if kind is not None and kind != BOOLEAN:
             self.report(condition, f"A condition must be BOOLEAN but this is {kind}")
 
@@ -239,8 +243,8 @@ class Checker:
                     "write it as a decimal such as 1.0E20",
                 )
             elif cls is n.Binary:
-                left = expression_type(expr.left, self.types)
-                right = expression_type(expr.right, self.types)
+                left = self.type_of(expr.left, self.types)
+                right = self.type_of(expr.right, self.types)
                 self._binary_types(expr, expr.op, left, right)
             elif cls is n.Logic:
                 for side in (expr.left, expr.right):
@@ -277,7 +281,7 @@ class Checker:
                 continue
             elif cls is n.MapLiteral:
                 for key, _value in expr.pairs:
-                    kind = expression_type(key, self.types)
+                    kind = self.type_of(key, self.types)
                     if kind in (LIST, MAP):
                         self.report(key, f"A {kind} value cannot be a map key")
             stack.extend(reversed(children(expr)))
@@ -340,7 +344,7 @@ class Checker:
                         len(signature.params))
             for arg, param in zip(expr.args, signature.params):
                 expected = declared_type(param.type_name)
-                actual = expression_type(arg, self.types)
+                actual = self.type_of(arg, self.types)
                 if expected and actual and actual != expected and not (
                     expected == DECIMAL and actual == NUMBER
                 ):
@@ -368,7 +372,7 @@ class Checker:
         if count == 0:
             self.report(expr, f"Function '{expr.name}' expects a value to act on")
             return
-        receiver_type = expression_type(expr.args[0], self.types)
+        receiver_type = self.type_of(expr.args[0], self.types)
         entry = by_type.get(receiver_type) if receiver_type else None
         if entry is None:
             from runtime.registry import ANY
@@ -384,7 +388,7 @@ class Checker:
             self._count(expr, entry.name, count - 1, entry.min_args, entry.max_args)
 
     def check_method(self, expr: n.MethodCall) -> None:
-        receiver_type = expression_type(expr.receiver, self.types)
+        receiver_type = self.type_of(expr.receiver, self.types)
         if receiver_type is None:
             return
         from runtime.registry import lookup_method, method_names, suggest

@@ -93,6 +93,13 @@ class FunctionLowering:
         self.types = {
             k: v for k, v in variables.items() if k not in params and v is not LOOSE
         }
+        self.type_cache: dict = {}
+        self.synthetic: list = []
+
+    def type_of(self, node, variables=None) -> str | None:
+        # Cached per node: chains like a + b + c ask for the type of each
+        # left operand again at every level.
+        return expression_type(node, self.types, self.type_cache)
 
     def temp(self) -> str:
         self.temp_count += 1
@@ -181,15 +188,17 @@ class FunctionLowering:
             ],
             orelse=[],
         )
-        line = (source.line, source.column)
-        return [_locate_tree(add, *line), _locate_tree(check, *line)]
+        return [_at(add, source), _at(check, source)]
 
     def statement(self, stmt) -> list:
         method = getattr(self, "stmt_" + type(stmt).__name__)
         result = method(stmt)
         nodes_out = result if isinstance(result, list) else [result]
         for node in nodes_out:
-            _locate_tree(node, stmt.line, stmt.column)
+            # Nodes below without a position get this one from
+            # ast.fix_missing_locations, which copies the parent's.
+            if getattr(node, "lineno", None) is None:
+                _at(node, stmt)
         return nodes_out
 
     def stmt_Assign(self, stmt: n.Assign):
@@ -202,6 +211,8 @@ class FunctionLowering:
             stmt.line, stmt.column, stmt.op,
             n.Name(stmt.line, stmt.column, stmt.name), stmt.value,
         )
+        # Keep the node alive: the type cache is keyed by node id.
+        self.synthetic.append(combined)
         return ast.Assign(
             targets=[_name("v_" + stmt.name, store=True)], value=self.expr(combined)
         )
@@ -242,7 +253,7 @@ class FunctionLowering:
         if stmt.index:
             iterable = _call("indexes", self.expr(stmt.iterable))
         else:
-            kind = expression_type(stmt.iterable, self.types)
+            kind = self.type_of(stmt.iterable, self.types)
             value = self.expr(stmt.iterable)
             iterable = value if kind == LIST else _call("iterate", value)
         body = self.block(stmt.body, extra=1)
@@ -270,7 +281,7 @@ class FunctionLowering:
 
     def condition(self, node) -> ast.expr:
         value = self.expr(node)
-        if expression_type(node, self.types) == BOOLEAN and not isinstance(
+        if self.type_of(node, self.types) == BOOLEAN and not isinstance(
             node, n.Name
         ):
             return value
@@ -325,7 +336,7 @@ class FunctionLowering:
     def expr_Unary(self, node):
         operand = self.expr(node.operand)
         if node.op == "!":
-            if expression_type(node.operand, self.types) == BOOLEAN:
+            if self.type_of(node.operand, self.types) == BOOLEAN:
                 return ast.UnaryOp(op=ast.Not(), operand=operand)
             return _call("op_not", _ctx(), operand)
         if node.op == "-":
@@ -338,8 +349,8 @@ class FunctionLowering:
         return ast.BoolOp(op=op, values=values)
 
     def expr_Binary(self, node):
-        left_type = expression_type(node.left, self.types)
-        right_type = expression_type(node.right, self.types)
+        left_type = self.type_of(node.left, self.types)
+        right_type = self.type_of(node.right, self.types)
         if node.op in _COMPARE:
             return self._compare(node, left_type, right_type)
         left, right = self.expr(node.left), self.expr(node.right)

@@ -25,10 +25,20 @@ class CompileResult:
 
     diagnostics: list = field(default_factory=list)
     code: object = None
-    python_source: str = ""
     dependencies: list = field(default_factory=list)
     blocking: bool = False
     tree: object = None  # the validated ast.Module
+    _python_source: str | None = None
+
+    @property
+    def python_source(self) -> str:
+        """The tree rendered by astor, each statement tagged with its Deluge line.
+
+        Rendered on first access, because publishing needs only ``code``.
+        """
+        if self._python_source is None:
+            self._python_source = "" if self.tree is None else render_python(self.tree)
+        return self._python_source
 
     @property
     def ok(self) -> bool:
@@ -89,7 +99,6 @@ def compile_function(
     if tree is None:
         return result
     result.tree = tree
-    result.python_source = render_python(tree)
     return result
 
 

@@ -21,8 +21,20 @@ def declared_type(type_name: str | None) -> str | None:
     return TYPE_ALIASES.get(type_name.lower())
 
 
-def expression_type(node, variables: dict) -> str | None:
-    """Return the Deluge type of ``node`` when it is known statically."""
+def expression_type(node, variables: dict, cache: dict | None = None) -> str | None:
+    """Return the Deluge type of ``node`` when it is known statically.
+
+    ``cache`` (keyed by node id) keeps long operator chains linear.
+    """
+    if cache is None:
+        return _expression_type(node, variables, None)
+    key = id(node)
+    if key not in cache:
+        cache[key] = _expression_type(node, variables, cache)
+    return cache[key]
+
+
+def _expression_type(node, variables: dict, cache) -> str | None:
     cls = type(node)
     if cls is n.Number:
         return NUMBER
@@ -44,13 +56,13 @@ def expression_type(node, variables: dict) -> str | None:
     if cls is n.Unary:
         if node.op == "!":
             return BOOLEAN
-        inner = expression_type(node.operand, variables)
+        inner = expression_type(node.operand, variables, cache)
         return inner if inner in (NUMBER, DECIMAL) else None
     if cls is n.Binary:
         if node.op in COMPARISONS:
             return BOOLEAN
-        left = expression_type(node.left, variables)
-        right = expression_type(node.right, variables)
+        left = expression_type(node.left, variables, cache)
+        right = expression_type(node.right, variables, cache)
         return binary_type(node.op, left, right)
     if cls is n.Call:
         lowered = node.name.lower()
@@ -62,8 +74,8 @@ def expression_type(node, variables: dict) -> str | None:
             return BOOLEAN
         return None
     if cls is n.IfExpr:
-        a = expression_type(node.then, variables)
-        b = expression_type(node.otherwise, variables)
+        a = expression_type(node.then, variables, cache)
+        b = expression_type(node.otherwise, variables, cache)
         return a if a == b else None
     return None
 
