@@ -2,7 +2,7 @@
 
 Deluge's date-time literal table (zoho.com/deluge/help/functions/datetime/
 unix-epoch.html) uses SimpleDateFormat letters. This module implements them
-by hand so that no Python format machinery ever sees script text. Weeks
+by hand, so script text never reaches Python's format machinery. Weeks
 follow Java's US defaults: they start on Sunday and week 1 is the week that
 contains 1 January. Month and day names are English.
 """
@@ -132,53 +132,52 @@ def _zone_offset(value: DateTime, style: str, count: int) -> str:
     return f"{sign}{hours:02d}{mins:02d}"
 
 
+# Letters whose field is a number, zero-padded to the letter count.
+_NUMERIC_FIELDS = {
+    "d": lambda m: m.day,
+    "H": lambda m: m.hour,
+    "k": lambda m: m.hour or 24,
+    "K": lambda m: m.hour % 12,
+    "h": lambda m: m.hour % 12 or 12,
+    "m": lambda m: m.minute,
+    "s": lambda m: m.second,
+    "S": lambda m: m.microsecond // 1000,
+    "D": lambda m: m.timetuple().tm_yday,
+    "w": lambda m: week_of_year(m.date())[1],
+    "W": lambda m: week_of_month(m.date()),
+    "F": lambda m: (m.day - 1) // 7 + 1,
+    "u": lambda m: m.isoweekday(),
+}
+
+
 def _format_field(value: DateTime, field: Field) -> str:
     m = value.moment
     letter, count = field.letter, field.count
+    extract = _NUMERIC_FIELDS.get(letter)
+    if extract is not None:
+        return _number(extract(m), count)
+
     if letter in "yY":
         year = m.year if letter == "y" else week_of_year(m.date())[0]
         if count == 2:
             return _number(year % 100, 2)
         return _number(year, count)
+
     if letter in "ML":
         if count >= 4:
             return MONTH_NAMES[m.month - 1]
         if count == 3:
             return MONTH_ABBR[m.month - 1]
         return _number(m.month, count)
-    if letter == "d":
-        return _number(m.day, count)
+
     if letter == "E":
         names = WEEKDAY_NAMES if count >= 4 else WEEKDAY_ABBR
         return names[m.weekday()]
-    if letter == "H":
-        return _number(m.hour, count)
-    if letter == "k":
-        return _number(m.hour or 24, count)
-    if letter == "K":
-        return _number(m.hour % 12, count)
-    if letter == "h":
-        return _number(m.hour % 12 or 12, count)
-    if letter == "m":
-        return _number(m.minute, count)
-    if letter == "s":
-        return _number(m.second, count)
-    if letter == "S":
-        return _number(m.microsecond // 1000, count)
     if letter == "a":
         return "AM" if m.hour < 12 else "PM"
-    if letter == "D":
-        return _number(m.timetuple().tm_yday, count)
-    if letter == "w":
-        return _number(week_of_year(m.date())[1], count)
-    if letter == "W":
-        return _number(week_of_month(m.date()), count)
-    if letter == "F":
-        return _number((m.day - 1) // 7 + 1, count)
-    if letter == "u":
-        return _number(m.isoweekday(), count)
     if letter == "G":
         return "AD"
+
     if letter == "z":
         # NOTE: zoneinfo has no long zone names, so "zzzz" also gives the
         # abbreviation ("PST") where Java writes "Pacific Standard Time".
@@ -262,7 +261,6 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
         next_field = fields[number + 1] if number + 1 < len(fields) else None
         fixed = next_field is not None and next_field.letter in _NUMERIC_LETTERS
         end = position
-        sign = 1
         while (
             end < len(text)
             and text[end].isdigit()
@@ -274,7 +272,7 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
                 f"'{text}' has no number for '{letter * count}' at position {position}"
             )
         digits = text[position:end]
-        value = sign * int(digits)
+        value = int(digits)
         if letter in "yY" and count <= 2 and len(digits) == 2:
             value = expand_two_digit_year(value)
         values[letter] = value
@@ -301,9 +299,11 @@ def _assemble(values: dict[str, int], pm: bool | None, tz, text: str) -> DateTim
             hour = values[letter] % 12
             if pm:
                 hour += 12
+
     minute = values.get("m", 0)
     second = values.get("s", 0)
     millis = values.get("S", 0)
+
     if not 1 <= month <= 12:
         raise DateTextError(f"Month {month} in '{text}' is not valid")
     if not 1 <= year <= 9999:
@@ -316,6 +316,7 @@ def _assemble(values: dict[str, int], pm: bool | None, tz, text: str) -> DateTim
         )
     if hour > 23 or minute > 59 or second > 59 or millis > 999:
         raise DateTextError(f"The time in '{text}' is not valid")
+
     has_time = any(letter in values for letter in "HkKhmsS")
     return DateTime.from_local(
         tz, year, month, day, hour, minute, second, millis * 1000, has_time=has_time

@@ -5,10 +5,11 @@ Text is hashed as its UTF-8 bytes. Plain hashes (``sha1``, ``sha256``,
 HMACs default to Base64, as Zoho's hmacsha256 page states; both also take
 ``"hex"`` and ``"binary"``.
 
-AES follows the layout that reproduces Zoho's aesEncode/aesDecode examples:
-AES-CBC with PKCS#7 padding, the key's UTF-8 bytes padded with zero bytes to
-32 bytes (16 for the 128-bit tasks), and either the given 16-character IV or
-a random IV written in front of the ciphertext before Base64.
+AES follows the layout that reproduces Zoho's aesEncode/aesDecode examples.
+It is AES-CBC with PKCS#7 padding, and the key is its UTF-8 bytes padded with
+zero bytes to 32 bytes (16 for the 128-bit tasks). The IV is the given
+16-character text, or else random bytes written in front of the ciphertext
+before Base64.
 """
 
 from __future__ import annotations

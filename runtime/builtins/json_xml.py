@@ -3,7 +3,7 @@
 Deluge reads JSON leniently: keys and text values may be unquoted
 (``{company:Zoho}``) or single-quoted (``{Name:'Ann'}``). Strict JSON goes
 through the standard library's parser when its bracket count is within the
-nesting limit; anything else goes through the iterative reader below, which
+nesting limit. Anything else goes through the iterative reader below, which
 counts depth as it goes, so no input can raise ``RecursionError``.
 """
 

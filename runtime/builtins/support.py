@@ -47,8 +47,8 @@ def text_arg(value: object, function: str, position: str = "argument") -> str:
 def int_arg(value: object, function: str, position: str = "argument") -> int:
     """Return a whole-number argument.
 
-    NUMBER values pass as they are; a DECIMAL with no fraction and a text of
-    digits are converted; anything else is an error naming the value.
+    NUMBER values pass as they are. A DECIMAL with no fraction and a text of
+    digits are converted, and anything else is an error naming the value.
     """
     if type(value) is int:
         return value
