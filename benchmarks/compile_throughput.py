@@ -3,9 +3,10 @@
 The corpus is generated: copies of a callback-style function body with
 assignments, text building, conditions, loops, a try/catch and method calls.
 The script reports Deluge lines per second for parsing alone and for the full
-``compile_function`` (parse, checks, lowering, validation, ``compile()``,
-rendering), and the ratio of the full compile to Python's own ``compile()`` of
-the generated Python text, measured in the same run.
+``compile_function`` (parse, checks, lowering, validation and ``compile()``).
+It also reports the ratio of the full compile to Python's own ``compile()`` of
+the generated Python text, measured in the same run. The astor rendering of
+``python_source`` is not included, because it happens on first access.
 
 Run: ``.venv/bin/python benchmarks/compile_throughput.py [--lines N]``
 """

@@ -16,12 +16,12 @@ from compiler.diagnostics import (
 from compiler.pipeline import CompileResult, compile_function
 
 __all__ = [
-    "CompileError",
-    "CompileResult",
-    "Diagnostic",
     "ERROR",
     "SEMANTIC",
     "SYNTAX",
     "WARNING",
+    "CompileError",
+    "CompileResult",
+    "Diagnostic",
     "compile_function",
 ]

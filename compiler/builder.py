@@ -19,7 +19,7 @@ _ESCAPES = {
     "r": "\r",
     "t": "\t",
 }
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
 
 def unescape(body: str) -> str:

@@ -1,11 +1,11 @@
 """Static checks run before lowering; they collect every error in one pass.
 
 Each finding is a ``Diagnostic`` with line, column, message, kind and the
-source line. The checks follow Deluge's save-time errors: a variable read
-before any assignment in the text, operand types that cannot fit an operator,
-non-BOOLEAN conditions, unknown built-ins, wrong argument counts, return
-values that do not fit the declared type, ``break``/``continue`` outside a
-loop, and constructs this product does not offer.
+source line. The checks follow Deluge's save-time errors. They report a
+variable read before any assignment in the text, operand types that cannot fit
+an operator, non-BOOLEAN conditions, unknown built-ins and wrong argument
+counts. They also report return values that do not fit the declared type,
+``break``/``continue`` outside a loop, and constructs this product lacks.
 """
 
 from __future__ import annotations

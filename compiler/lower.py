@@ -79,7 +79,7 @@ def _locate_tree(node, line: int, column: int):
 class FunctionLowering:
     """Lower the body of one Deluge function."""
 
-    def __init__(self, module: "ModuleLowering", function: n.FunctionDef,
+    def __init__(self, module: ModuleLowering, function: n.FunctionDef,
                  is_global: bool = False):
         self.module = module
         self.is_global = is_global
@@ -135,7 +135,6 @@ class FunctionLowering:
     def block(self, statements: list, extra: int = 0, entry: bool = False) -> list:
         """Lower a statement list; ``extra`` adds a loop header to the first run."""
         out: list = []
-        run: list = []
         pending = extra
         i = 0
         while i < len(statements):
@@ -158,7 +157,6 @@ class FunctionLowering:
             if i < len(statements):
                 out.extend(self.statement(statements[i]))
                 i += 1
-        del run
         if pending or (entry and not statements):
             source = statements[0] if statements else self.function
             out.extend(self.tick(pending, source))
@@ -507,9 +505,7 @@ class ModuleLowering:
             for node in _walk_statements(function.body):
                 if isinstance(node, (n.Assign, n.AugAssign)):
                     names.add(node.name)
-                elif isinstance(node, n.ForEach):
-                    names.add(node.var)
-                elif isinstance(node, n.Try):
+                elif isinstance(node, n.ForEach) or isinstance(node, n.Try):
                     names.add(node.var)
             self._assigned[key] = names
         return self._assigned[key]

@@ -52,8 +52,7 @@ class ScanResult:
 
 def scan(source: str, max_depth: int) -> ScanResult:
     """Return the cleaned text of ``source`` and the problems found in it."""
-    if source.startswith("\ufeff"):
-        source = source[1:]
+    source = source.removeprefix("\ufeff")
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     out: list[str] = []
     problems: list[Problem] = []

@@ -23,7 +23,7 @@ ALLOWED_NODES = (
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {"statements", "next_check", "tick"}
 _FIXED_NAMES = set(HELPERS) | set(MINIMAL_BUILTINS) | {
-    "ctx", "deluge_parameters", "deluge_function_names",
+    "ctx", "deluge_main", "deluge_parameters", "deluge_function_names",
 }  # fmt: skip
 _PREFIXES = ("v_", "tmp_", "fn_")
 
@@ -62,9 +62,8 @@ def validate(tree: ast.AST) -> None:
 
 
 def _check_name(name: str) -> None:
-    if name in _FIXED_NAMES or name == "deluge_main":
+    if name in _FIXED_NAMES:
         return
-    if name.startswith(_PREFIXES) and "__" not in name[:3] and name.isidentifier():
-        if name.startswith("v_") or not name.startswith("__"):
-            return
+    if name.startswith(_PREFIXES) and name.isidentifier():
+        return
     raise UnsafeTreeError(f"name {name} is not allowed")

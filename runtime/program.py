@@ -87,7 +87,7 @@ class Program:
         except NameError as exc:
             line = self._error_line(exc)
             name = getattr(exc, "name", "") or ""
-            variable = name[2:] if name.startswith("v_") else name
+            variable = name.removeprefix("v_")
             result.error = f"Variable '{variable}' is not defined (Line no: {line})"
             result.line = line
         except RecursionError as exc:

@@ -1,6 +1,5 @@
 from tests.compiler.helpers import output, run
 
-
 GRADE = """
 if (score >= 90)
 {

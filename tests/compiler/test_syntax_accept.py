@@ -1,6 +1,12 @@
 """Syntax that real scripts use beyond Zoho's documentation, one test each."""
 
-from tests.compiler.helpers import compile_function, compile_ok, errors, info_lines, output
+from tests.compiler.helpers import (
+    compile_function,
+    compile_ok,
+    errors,
+    info_lines,
+    output,
+)
 
 
 def test_null_in_upper_case():

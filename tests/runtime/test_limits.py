@@ -2,8 +2,6 @@
 
 import time
 
-import pytest
-
 from runtime import LimitExceeded, Limits, load_program
 from tests.compiler.helpers import compile_ok
 
@@ -125,8 +123,3 @@ class GlobalSource:
         self.parameters = parameters
         self.return_type = return_type
         self.script = script
-
-
-@pytest.fixture(autouse=True)
-def _no_leak():
-    yield
