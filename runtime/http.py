@@ -71,7 +71,7 @@ def default_client() -> OutboundClient:
 
 @dataclass
 class ResponseOptions:
-    """How a script asked to see the response."""
+    """The response options of one call: detailed, response-format, decoding."""
 
     detailed: bool = False
     response_format: str | None = None
@@ -257,58 +257,33 @@ def send(ctx, request: OutboundRequest, *, task: str) -> OutboundResponse:
     if ctx.invokeurl_calls > limits.invokeurl_calls:
         raise LimitExceeded("invokeurl calls", f"{limits.invokeurl_calls} calls")
     ctx.check_deadline()
+
     client: OutboundClient = ctx.outbound or default_client()
     timeout = client.effective_timeout(limits.invokeurl_timeout_seconds)
     max_bytes = client.effective_max_bytes(limits.invokeurl_response_bytes)
     started = time.monotonic()
     deadline = min(started + timeout, ctx.deadline)
-    shown = safe_url(request.url)
     try:
         response = client.send(
             request, timeout=timeout, max_bytes=max_bytes, deadline=deadline
         )
-    except AddressRejected as error:
-        _log_failure(task, request, shown, f"rejected: {error}")
-        raise DelugeError(
-            f"{task} to {shown} was rejected: {error}. Only public addresses "
-            "can be called unless the operator adds the host or network to "
-            "the outbound allow-list"
-        ) from None
-    except ResolutionFailed as error:
-        _log_failure(task, request, shown, str(error))
-        raise DelugeError(f"{task} to {shown} failed: {error}") from None
+    except ResponseTooLarge:
+        raise LimitExceeded("invokeurl response size", f"{max_bytes} bytes") from None
     except CallTimedOut:
         if time.monotonic() >= ctx.deadline:
             raise LimitExceeded(
                 "wall time", f"{limits.wall_time_seconds:g} s"
             ) from None
-        _log_failure(task, request, shown, "timed out")
-        raise DelugeError(
-            f"{task} to {shown} timed out after {timeout:g} s (socket timeout)"
-        ) from None
-    except ResponseTooLarge:
-        raise LimitExceeded("invokeurl response size", f"{max_bytes} bytes") from None
-    except TooManyRedirects as error:
-        _log_failure(task, request, shown, str(error))
-        raise DelugeError(f"{task} to {shown} failed: {error}") from None
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
-        raise DelugeError(f"{task}: invalid URL {shown}: {error}") from None
-    except UnsupportedEncoding as error:
-        raise DelugeError(f"{task} to {shown} failed: {error}") from None
-    except (
-        httpcore.NetworkError,
-        httpcore.ProtocolError,
-        httpx.TransportError,
-        OSError,
-    ) as error:
-        detail = str(error) or type(error).__name__
-        _log_failure(task, request, shown, detail)
-        raise DelugeError(f"{task} to {shown} failed: {detail}") from None
+        outcome = f"timed out after {timeout:g} s (socket timeout)"
+        raise _call_failed(task, request, outcome) from None
+    except CALL_ERRORS as error:
+        raise _call_failed(task, request, describe_failure(error)) from None
+
     logger.debug(
         "%s %s %s returned %s, %d bytes in %.0f ms",
         task,
         request.method,
-        shown,
+        safe_url(request.url),
         response.status,
         len(response.body),
         (time.monotonic() - started) * 1000,
@@ -316,8 +291,37 @@ def send(ctx, request: OutboundRequest, *, task: str) -> OutboundResponse:
     return response
 
 
-def _log_failure(task: str, request: OutboundRequest, shown: str, detail: str):
-    logger.info("%s %s %s failed: %s", task, request.method, shown, detail)
+# Failures of one call that a script can catch, as raised by OutboundClient.send.
+CALL_ERRORS = (
+    AddressRejected,
+    ResolutionFailed,
+    TooManyRedirects,
+    UnsupportedEncoding,
+    httpx.UnsupportedProtocol,
+    httpx.InvalidURL,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpx.TransportError,
+    OSError,
+)
+
+
+def describe_failure(error: Exception) -> str:
+    """Return the part of a failure message that follows "<task> to <url>"."""
+    if isinstance(error, AddressRejected):
+        return (
+            f"was rejected: {error}. Only public addresses can be called unless "
+            "the operator adds the host or network to the outbound allow-list"
+        )
+    if isinstance(error, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return f"failed: invalid URL: {error}"
+    return f"failed: {str(error) or type(error).__name__}"
+
+
+def _call_failed(task: str, request: OutboundRequest, outcome: str) -> DelugeError:
+    shown_url = safe_url(request.url)
+    logger.info("%s %s %s %s", task, request.method, shown_url, outcome)
+    return DelugeError(f"{task} to {shown_url} {outcome}")
 
 
 def response_value(ctx, response: OutboundResponse, options: ResponseOptions):
@@ -348,8 +352,9 @@ def body_value(ctx, response: OutboundResponse, response_format, decoding):
         response_format is None and response.body and is_binary(mime)
     )
     if wants_file:
-        return DelugeFile(_file_name(response), mime or "application/octet-stream",
-                          response.body)
+        return DelugeFile(
+            _file_name(response), mime or "application/octet-stream", response.body
+        )
     text = ctx.check_text(decode_body(response.body, content_type, decoding))
     if response_format == "TEXT":
         return text
@@ -394,7 +399,9 @@ def _charset(content_type: str) -> str | None:
 
 def _file_name(response: OutboundResponse) -> str:
     disposition = response.header("content-disposition") or ""
-    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition, re.IGNORECASE)
+    match = re.search(
+        r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition, re.IGNORECASE
+    )
     if match:
         return match.group(1).strip()
     path = httpx.URL(response.url).path.rstrip("/")
@@ -450,9 +457,9 @@ def _decoding(value) -> str | None:
     return name
 
 
-def _single_line(text: str, what: str, task: str) -> str:
+def _single_line(text: str, field_name: str, task: str) -> str:
     if "\r" in text or "\n" in text:
-        raise DelugeError(f"{task}: the {what} contains a line break")
+        raise DelugeError(f"{task}: the {field_name} contains a line break")
     return text
 
 

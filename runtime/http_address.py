@@ -3,8 +3,8 @@
 A script may reach a globally routable address, or an address or host name that
 the operator put on the allow-list. Everything else is rejected before a socket
 is opened: loopback, private, link-local (169.254.0.0/16 with the cloud metadata
-address 169.254.169.254, fe80::/10), unique-local (fc00::/7, which holds the
-AWS metadata address fd00:ec2::254), carrier-grade NAT (100.64.0.0/10),
+address 169.254.169.254, fe80::/10), unique-local (fc00::/7, which contains
+the AWS metadata address fd00:ec2::254), carrier-grade NAT (100.64.0.0/10),
 unspecified, multicast, reserved and documentation ranges, and the IPv6 forms
 that carry an IPv4 address (IPv4-mapped, NAT64, 6to4) whenever the carried
 IPv4 address would be rejected. IPv4-compatible (::/96) and Teredo

@@ -13,6 +13,7 @@ new connection goes through the same check.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import socket
 import ssl
@@ -30,6 +31,12 @@ logger = logging.getLogger(__name__)
 
 Resolver = Callable[[str, int], list[str]]
 
+# Host name lookups run here so that a hanging DNS server cannot hold a call
+# past its deadline: the call gives up, the lookup thread finishes on its own.
+_RESOLVER_POOL = concurrent.futures.ThreadPoolExecutor(
+    max_workers=8, thread_name_prefix="invokeurl-dns"
+)
+
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Headers that carry credentials; they are dropped when a redirect leaves the
 # origin (scheme, host and port) of the request that set them.
@@ -41,7 +48,10 @@ class AddressRejected(Exception):
     """The host of a request resolved to an address the policy does not allow."""
 
     def __init__(self, host: str, address: str, reason: str):
-        super().__init__(f"{host} resolves to {address}, {reason}")
+        if parse_address(host) is not None:
+            super().__init__(f"{address} is {reason}")
+        else:
+            super().__init__(f"{host} resolves to {address}, {reason}")
         self.host = host
         self.address = address
         self.reason = reason
@@ -180,7 +190,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options=None,
     ) -> httpcore.NetworkStream:
-        addresses = self._policy.checked_addresses(host, port)
+        addresses = self._checked_addresses(host, port)
         last_error: Exception | None = None
         for address in addresses:
             remaining = self._deadline - time.monotonic()
@@ -198,6 +208,19 @@ class GuardedBackend(httpcore.NetworkBackend):
             return _DeadlineStream(stream, self._deadline)
         assert last_error is not None
         raise last_error
+
+    def _checked_addresses(self, host: str, port: int) -> list[str]:
+        if parse_address(host) is not None:
+            return self._policy.checked_addresses(host, port)
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ConnectTimeout("the call deadline has passed")
+        lookup = _RESOLVER_POOL.submit(self._policy.checked_addresses, host, port)
+        try:
+            return lookup.result(timeout=remaining)
+        except concurrent.futures.TimeoutError:
+            lookup.cancel()
+            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
 
     def connect_unix_socket(self, path: str, timeout=None, socket_options=None):
         raise AddressRejected(path, path, "a Unix socket")
@@ -282,9 +305,9 @@ class OutboundResponse:
 
     def header(self, name: str) -> str | None:
         """Return the first value of header ``name``, case-insensitively."""
-        wanted = name.lower()
+        target = name.lower()
         for key, value in self.headers:
-            if key.lower() == wanted:
+            if key.lower() == target:
                 return value
         return None
 
@@ -372,9 +395,7 @@ class OutboundClient:
         credentials = CREDENTIAL_HEADERS | {h.lower() for h in request.secret_headers}
         for hop in range(self.policy.max_redirects + 1):
             _check_scheme(url)
-            http_request = client.build_request(
-                method, url, headers=headers, **body
-            )
+            http_request = client.build_request(method, url, headers=headers, **body)
             response = client.send(http_request, stream=True)
             try:
                 location = response.headers.get("location")
@@ -401,15 +422,13 @@ class OutboundClient:
                 body = {}
                 headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
             url = next_url
-        raise TooManyRedirects(
-            f"more than {self.policy.max_redirects} redirects"
-        )
+        raise TooManyRedirects(f"more than {self.policy.max_redirects} redirects")
 
     def _read(self, response: httpx.Response, max_bytes: int) -> OutboundResponse:
         declared = response.headers.get("content-length")
-        if declared is not None and declared.strip().isdigit():
-            if int(declared) > max_bytes:
-                raise ResponseTooLarge(max_bytes)
+        declared_size = declared.strip() if declared is not None else ""
+        if declared_size.isdigit() and int(declared_size) > max_bytes:
+            raise ResponseTooLarge(max_bytes)
         decoder = _BoundedDecoder(response.headers.get("content-encoding", ""))
         parts: list[bytes] = []
         raw_total = 0

@@ -38,9 +38,7 @@ def is_binary(mime: str) -> bool:
     """
     if not mime or mime.startswith("text/") or is_json(mime):
         return False
-    if mime in _TEXT_TYPES or mime.endswith("+xml"):
-        return False
-    return True
+    return not (mime in _TEXT_TYPES or mime.endswith("+xml"))
 
 
 def from_json(ctx, data: object, depth: int = 0) -> object:

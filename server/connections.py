@@ -36,8 +36,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from runtime.http_auth import API_KEY, AUTH_TYPES, BASIC, BEARER, HEADER, LOCATIONS
-from runtime.http_auth import Connection
+from runtime.http_auth import (
+    API_KEY,
+    AUTH_TYPES,
+    BASIC,
+    BEARER,
+    HEADER,
+    LOCATIONS,
+    Connection,
+)
 from server.admin_auth import admin_endpoint, json_body, path_int
 from server.errors import Conflict, InvalidInput, NotFound
 from server.secret_files import read_or_create_secret
@@ -132,7 +139,9 @@ class ConnectionStore:
             )
         )
         if not rows:
-            raise NotFound(f"Connection {connection_id} not found in portal {portal_id}")
+            raise NotFound(
+                f"Connection {connection_id} not found in portal {portal_id}"
+            )
         return rows[0]
 
     def create(self, portal_id: int, body: dict) -> dict:

@@ -1,9 +1,9 @@
 """The legacy web functions getUrl, postUrl and invokeUrl.
 
 They are function-only forms of the ``invokeurl`` task and share its client,
-address checks and caps (``runtime.http``). With ``simple`` true (the
-default) they return the response body as text; with ``simple`` false they
-return a map with ``responseCode`` (number), ``responseText`` (the body as
+address checks and caps (``runtime.http``). With ``simple`` true, the
+default, they return the response body as text. With ``simple`` false they
+return a map of ``responseCode`` (number), ``responseText`` (the body as
 text) and ``responseHeader`` (map). A 4xx or 5xx response is a result, not an
 error.
 """
@@ -30,9 +30,7 @@ def _fetch(ctx, task: str, params: dict, simple: bool) -> object:
 
 
 def _is_map(value: object) -> bool:
-    return type(value) is dict or (
-        type(value) is Collection and value.kind != "LIST"
-    )
+    return type(value) is dict or (type(value) is Collection and value.kind != "LIST")
 
 
 def _simple(value: object, task: str) -> bool:

@@ -76,7 +76,9 @@ def test_secret_encrypted_at_rest(app_client, tmp_path):
     client, _ = app_client
     assert _create(client).status_code == 201
     stored = b"".join(
-        path.read_bytes() for path in tmp_path.iterdir() if path.name.startswith("callbacks.db")
+        path.read_bytes()
+        for path in tmp_path.iterdir()
+        if path.name.startswith("callbacks.db")
     )
     assert SECRET.encode() not in stored
     key_file = tmp_path / connections.KEY_FILE
@@ -100,12 +102,25 @@ def test_duplicate_link_name_conflicts(app_client):
         ({"link_name": "helpdesk", "auth_type": "bearer"}, "token"),
         ({"link_name": "helpdesk", "auth_type": "basic", "password": "p"}, "username"),
         ({"link_name": "k", "auth_type": "api_key", "api_key": "k"}, "parameter_name"),
-        ({"link_name": "k", "auth_type": "api_key", "api_key": "k",
-          "parameter_name": "X-Key", "location": "cookie"}, "location"),
+        (
+            {
+                "link_name": "k",
+                "auth_type": "api_key",
+                "api_key": "k",
+                "parameter_name": "X-Key",
+                "location": "cookie",
+            },
+            "location",
+        ),
         ({"link_name": "k", "auth_type": "bearer", "token": "a\nb"}, "token"),
-        ({"link_name": "k", "auth_type": "bearer", "token": "t", "password": "p"},
-         "password"),
-        ({"link_name": "k", "auth_type": "bearer", "token": "t", "colour": 1}, "colour"),
+        (
+            {"link_name": "k", "auth_type": "bearer", "token": "t", "password": "p"},
+            "password",
+        ),
+        (
+            {"link_name": "k", "auth_type": "bearer", "token": "t", "colour": 1},
+            "colour",
+        ),
     ],
 )
 def test_invalid_input_is_400(app_client, body, field):
@@ -137,8 +152,9 @@ def test_changing_auth_type_needs_new_secret(app_client):
     missing = client.put(url, json={"auth_type": "basic", "username": "bot"})
     assert missing.status_code == 400
     assert missing.json()["error"]["field"] == "password"
-    changed = client.put(url, json={"auth_type": "basic", "username": "bot",
-                                    "password": "pw"})
+    changed = client.put(
+        url, json={"auth_type": "basic", "username": "bot", "password": "pw"}
+    )
     assert changed.status_code == 200
     assert changed.json()["username"] == "bot"
 
@@ -172,13 +188,16 @@ def test_portals_do_not_share_connections(app_client):
 
 def test_stored_connection_applies_to_invokeurl(app_client, server):
     client, app = app_client
-    created = client.post(BASE, json={
-        "link_name": "crm_api",
-        "auth_type": "api_key",
-        "location": "header",
-        "parameter_name": "X-Api-Key",
-        "api_key": SECRET,
-    })
+    created = client.post(
+        BASE,
+        json={
+            "link_name": "crm_api",
+            "auth_type": "api_key",
+            "location": "header",
+            "parameter_name": "X-Api-Key",
+            "api_key": SECRET,
+        },
+    )
     assert created.status_code == 201
     ctx = make_context(connections=app.state.service.connections.resolver(1))
     echo = invoke_url(ctx, {"url": server.url("/echo"), "connection": "crm_api"})

@@ -15,7 +15,9 @@ from tests.http.conftest import make_context
 SECRET = "s3cr3t-Value-Never-Shown"
 
 CONNECTIONS = {
-    "jira_cloud": Connection("jira_cloud", "basic", SECRET, username="bot@example.test"),
+    "jira_cloud": Connection(
+        "jira_cloud", "basic", SECRET, username="bot@example.test"
+    ),
     "helpdesk": Connection("helpdesk", "bearer", SECRET),
     "weather": Connection(
         "weather", "api_key", SECRET, location="query", parameter_name="appid"

@@ -244,5 +244,7 @@ def test_header_with_line_break_is_rejected(ctx, server):
 
 def test_connection_refused_is_catchable(ctx, server):
     # Port 9 on 127.0.0.1 (discard) is closed on test machines.
-    with pytest.raises(DelugeError, match=r"invokeurl to http://127\.0\.0\.1:9/x failed"):
+    with pytest.raises(
+        DelugeError, match=r"invokeurl to http://127\.0\.0\.1:9/x failed"
+    ):
         invoke_url(ctx, {"url": "http://127.0.0.1:9/x?secret=abc"})

@@ -96,3 +96,32 @@ def test_failed_calls_count_too(server):
         invoke_url(ctx, {"url": server.url("/text")})
     with pytest.raises(LimitExceeded, match="invokeurl calls"):
         invoke_url(ctx, {"url": server.url("/text")})
+
+
+def test_slow_resolver_respects_timeout():
+    import threading
+
+    from runtime.context import ExecutionContext
+    from runtime.http_transport import OutboundClient, OutboundPolicy
+    from tests.http.test_outbound_policy import RefusingBackend
+
+    release = threading.Event()
+
+    def hanging_resolver(host, port):
+        release.wait(5)
+        return ["192.0.2.1"]
+
+    # The backend raises if the call ever tries to connect.
+    policy = OutboundPolicy(
+        resolver=hanging_resolver, network_backend=RefusingBackend()
+    )
+    ctx = ExecutionContext(
+        limits=Limits(invokeurl_timeout_seconds=0.2), outbound=OutboundClient(policy)
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(DelugeError, match="timed out after 0.2 s"):
+            invoke_url(ctx, {"url": "http://slow-dns.test/"})
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.0

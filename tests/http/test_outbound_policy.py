@@ -28,8 +28,9 @@ class RefusingBackend(httpcore.NetworkBackend):
     def __init__(self):
         self.attempts: list[tuple[str, int]] = []
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None,
-                    socket_options=None):
+    def connect_tcp(
+        self, host, port, timeout=None, local_address=None, socket_options=None
+    ):
         self.attempts.append((host, port))
         raise ConnectAttempted(f"connect to {host}:{port} attempted")
 
@@ -41,7 +42,9 @@ def stub_resolver(table: dict[str, list[str]]):
     return resolve
 
 
-def refusing_context(resolver=None, allow=()) -> tuple[ExecutionContext, RefusingBackend]:
+def refusing_context(
+    resolver=None, allow=()
+) -> tuple[ExecutionContext, RefusingBackend]:
     backend = RefusingBackend()
     options = {"network_backend": backend}
     if resolver is not None:
@@ -90,15 +93,24 @@ def test_rejection_reason_names_range(address, reason):
 
 @pytest.mark.parametrize(
     "address",
-    ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8",
-     "64:ff9b::8.8.8.8", "100.63.255.255", "100.128.0.1"],
+    [
+        "93.184.216.34",
+        "8.8.8.8",
+        "2606:4700::1111",
+        "::ffff:8.8.8.8",
+        "64:ff9b::8.8.8.8",
+        "100.63.255.255",
+        "100.128.0.1",
+    ],
 )
 def test_public_addresses_pass(address):
     assert rejection_reason(ipaddress.ip_address(address)) is None
 
 
 def test_allow_list_networks_and_names():
-    allow = AllowList.parse(["127.0.0.1", "10.1.0.0/16", "Intranet.Example", "*.corp.test"])
+    allow = AllowList.parse(
+        ["127.0.0.1", "10.1.0.0/16", "Intranet.Example", "*.corp.test"]
+    )
     loopback = ipaddress.ip_address("127.0.0.1")
     assert check_address("anything", loopback, allow) is None
     assert check_address("x", ipaddress.ip_address("::ffff:127.0.0.1"), allow) is None
@@ -126,13 +138,21 @@ def test_settings_text_is_split():
 
 
 @pytest.mark.parametrize(
-    "address", ["10.0.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-                "fd00:ec2::254", "::ffff:10.0.0.1"]
+    "address",
+    [
+        "10.0.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "fd00:ec2::254",
+        "::ffff:10.0.0.1",
+    ],
 )
 def test_checked_addresses_rejects_private(address):
     backend = RefusingBackend()
-    policy = OutboundPolicy(resolver=stub_resolver({"svc.test": [address]}),
-                            network_backend=backend)
+    policy = OutboundPolicy(
+        resolver=stub_resolver({"svc.test": [address]}), network_backend=backend
+    )
     with pytest.raises(AddressRejected) as caught:
         policy.checked_addresses("svc.test", 443)
     assert caught.value.address == str(ipaddress.ip_address(address))
@@ -190,13 +210,24 @@ def test_allow_listed_name_may_resolve_private():
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1/", "http://localhost/", "http://[::1]/",
-     "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/", "http://2130706433/",
-     "http://0x7f.1/"],
+    [
+        "http://127.0.0.1/",
+        "http://localhost/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://2130706433/",
+        "http://0x7f.1/",
+    ],
 )
 def test_loopback_forms_are_rejected(url):
-    resolver = stub_resolver({"localhost": ["127.0.0.1", "::1"],
-                              "2130706433": ["127.0.0.1"], "0x7f.1": ["127.0.0.1"]})
+    resolver = stub_resolver(
+        {
+            "localhost": ["127.0.0.1", "::1"],
+            "2130706433": ["127.0.0.1"],
+            "0x7f.1": ["127.0.0.1"],
+        }
+    )
     ctx, backend = refusing_context(resolver)
     with pytest.raises(DelugeError, match="was rejected"):
         invoke_url(ctx, {"url": url})
@@ -204,8 +235,13 @@ def test_loopback_forms_are_rejected(url):
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://ftp.example.test/x", "gopher://x.test/",
-            "//no-scheme.test/"]
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://ftp.example.test/x",
+        "gopher://x.test/",
+        "//no-scheme.test/",
+    ],
 )
 def test_other_schemes_are_rejected(url):
     ctx, backend = refusing_context()
@@ -248,8 +284,9 @@ def test_redirect_to_private_address_is_rejected(server):
         def __init__(self):
             self._inner = httpcore.SyncBackend()
 
-        def connect_tcp(self, host, port, timeout=None, local_address=None,
-                        socket_options=None):
+        def connect_tcp(
+            self, host, port, timeout=None, local_address=None, socket_options=None
+        ):
             backend_hits.append(host)
             if host != "127.0.0.1":
                 raise ConnectAttempted(host)

@@ -49,11 +49,13 @@ def test_post_url_text_is_raw(ctx, server):
 
 
 def test_invoke_url_function_methods(ctx, server):
-    get = json.loads(call_function(ctx, "invokeUrl", (server.url("/echo"), "GET",
-                                                      {"q": "1"})))
+    get = json.loads(
+        call_function(ctx, "invokeUrl", (server.url("/echo"), "GET", {"q": "1"}))
+    )
     assert get["query"] == "q=1"
-    put = call_function(ctx, "invokeUrl", (server.url("/echo"), "PUT", "raw",
-                                           {"X-A": "b"}, False))
+    put = call_function(
+        ctx, "invokeUrl", (server.url("/echo"), "PUT", "raw", {"X-A": "b"}, False)
+    )
     echo = json.loads(put["responseText"])
     assert echo["method"] == "PUT"
     assert echo["body"] == "raw"
@@ -64,7 +66,9 @@ def test_legacy_forms_keep_address_checks(server):
     from runtime.context import ExecutionContext
 
     before = len(server.hits)
-    with pytest.raises(DelugeError, match=r"getUrl to http://127\.0\.0\.1:\d+/json was rejected"):
+    with pytest.raises(
+        DelugeError, match=r"getUrl to http://127\.0\.0\.1:\d+/json was rejected"
+    ):
         call_function(ExecutionContext(), "getUrl", (server.url("/json"),))
     assert len(server.hits) == before
 
