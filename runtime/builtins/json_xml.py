@@ -2,9 +2,11 @@
 
 Deluge reads JSON leniently: keys and text values may be unquoted
 (``{company:Zoho}``) or single-quoted (``{Name:'Ann'}``). Strict JSON goes
-through the standard library's parser when its bracket count is within the
-nesting limit. Anything else goes through the iterative reader below, which
-counts depth as it goes, so no input can raise ``RecursionError``.
+through the standard library's parser, and its result is then walked
+iteratively to check the nesting and size limits. Anything else, and strict
+JSON nested past the interpreter's recursion limit, goes through the
+iterative reader below. That reader counts depth as it goes, so no input
+raises ``RecursionError`` out of these built-ins.
 """
 
 from __future__ import annotations
@@ -214,38 +216,43 @@ def parse_json(ctx, text: str):
             f"{MAX_JSON_CHARACTERS}"
         )
     depth = ctx.limits.nesting_depth
-    if text.count("{") + text.count("[") <= depth:
-        try:
-            value = json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, _JsonError):
-            pass
-        else:
-            return _normalize(ctx, value)
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, _JsonError, RecursionError):
+        # Not strict JSON, or nested past the interpreter's recursion limit:
+        # the iterative reader gives the lenient reading or the limit error.
+        pass
+    else:
+        return _normalize(ctx, value, depth)
     try:
         return _Reader(text, depth, ctx.limits.collection_size).read()
     except _JsonError as error:
         raise DelugeError(f"Invalid JSON: {error}") from None
 
 
-def _normalize(ctx, value):
-    """Bring the standard parser's numbers into Deluge's NUMBER range."""
-    stack = [value]
+def _normalize(ctx, value, max_depth: int):
+    """Check the standard parser's result against the limits.
+
+    Integers outside Deluge's NUMBER range become DECIMAL.
+    """
+    if type(value) not in (dict, list):
+        return _normalize_scalar(value)
+    stack = [(value, 1)]
     while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            ctx.check_size(len(item))
-            for key, child in item.items():
-                if type(child) is int and not NUMBER_MIN <= child <= NUMBER_MAX:
-                    item[key] = float(child)
-                elif type(child) in (dict, list):
-                    stack.append(child)
-        elif type(item) is list:
-            ctx.check_size(len(item))
-            for index, child in enumerate(item):
-                if type(child) is int and not NUMBER_MIN <= child <= NUMBER_MAX:
-                    item[index] = float(child)
-                elif type(child) in (dict, list):
-                    stack.append(child)
+        item, level = stack.pop()
+        if level > max_depth:
+            raise LimitExceeded("nesting depth", max_depth)
+        ctx.check_size(len(item))
+        entries = item.items() if type(item) is dict else enumerate(item)
+        for key, child in entries:
+            if type(child) is int and not NUMBER_MIN <= child <= NUMBER_MAX:
+                item[key] = float(child)
+            elif type(child) in (dict, list):
+                stack.append((child, level + 1))
+    return value
+
+
+def _normalize_scalar(value):
     if type(value) is int and not NUMBER_MIN <= value <= NUMBER_MAX:
         return float(value)
     return value

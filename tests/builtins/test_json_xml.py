@@ -1,5 +1,7 @@
 """Tests of the JSON and XML built-ins."""
 
+import time
+
 import pytest
 
 from runtime.builtins.json_xml import parse_json
@@ -115,3 +117,22 @@ def test_xml_entity_expansion_is_rejected():
         '<!ENTITY b \\"&a;&a;&a;&a;\\">]><r>&b;</r>'
     )
     assert "invalid XML" in error_of(f'return "{bomb}".executeXPath("/r");')
+
+
+def test_strict_json_past_depth_limit():
+    ctx = ExecutionContext(limits=Limits(nesting_depth=5))
+    with pytest.raises(LimitExceeded):
+        parse_json(ctx, '{"a": [[[[[1]]]]]}')
+
+
+def test_strict_json_scalar():
+    assert parse_json(ExecutionContext(), "99999999999999999999") == 1e20
+    assert parse_json(ExecutionContext(), '"x"') == "x"
+
+
+def test_wide_strict_json_is_fast():
+    text = "[" + ",".join('{"a": [1, 2]}' for _ in range(20_000)) + "]"
+    started = time.monotonic()
+    value = parse_json(ExecutionContext(), text)
+    assert len(value) == 20_000
+    assert time.monotonic() - started < 1
