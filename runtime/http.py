@@ -358,11 +358,13 @@ def body_value(ctx, response: OutboundResponse, response_format, decoding):
     text = ctx.check_text(decode_body(response.body, content_type, decoding))
     if response_format == "TEXT":
         return text
-    looks_json = text.lstrip()[:1] in ("{", "[")
+    # A UTF-8 byte order mark would make an otherwise valid JSON body text.
+    candidate = text[1:] if text.startswith("\ufeff") else text
+    looks_json = candidate.lstrip()[:1] in ("{", "[")
     if response_format != "JSON" and not (looks_json or is_json(mime)):
         return text
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(candidate)
     except (ValueError, RecursionError):
         if response_format == "JSON":
             raise DelugeError(

@@ -13,6 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import httpcore
 import pytest
 
 from runtime.context import ExecutionContext
@@ -164,6 +165,21 @@ class LoopbackServer:
 def server():
     with LoopbackServer() as running:
         yield running
+
+
+class ConnectAttempted(BaseException):
+    """Raised by ``RefusingBackend``; a BaseException so no handler hides it."""
+
+
+class RefusingBackend(httpcore.NetworkBackend):
+    def __init__(self):
+        self.attempts: list[tuple[str, int]] = []
+
+    def connect_tcp(
+        self, host, port, timeout=None, local_address=None, socket_options=None
+    ):
+        self.attempts.append((host, port))
+        raise ConnectAttempted(f"connect to {host}:{port} attempted")
 
 
 def make_context(

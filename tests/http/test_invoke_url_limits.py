@@ -103,7 +103,7 @@ def test_slow_resolver_respects_timeout():
 
     from runtime.context import ExecutionContext
     from runtime.http_transport import OutboundClient, OutboundPolicy
-    from tests.http.test_outbound_policy import RefusingBackend
+    from tests.http.conftest import RefusingBackend
 
     release = threading.Event()
 

@@ -17,22 +17,7 @@ from runtime.errors import DelugeError
 from runtime.http import invoke_url
 from runtime.http_address import AllowList, check_address, rejection_reason
 from runtime.http_transport import AddressRejected, OutboundClient, OutboundPolicy
-from tests.http.conftest import make_context
-
-
-class ConnectAttempted(BaseException):
-    """Raised by ``RefusingBackend``; a BaseException so no handler hides it."""
-
-
-class RefusingBackend(httpcore.NetworkBackend):
-    def __init__(self):
-        self.attempts: list[tuple[str, int]] = []
-
-    def connect_tcp(
-        self, host, port, timeout=None, local_address=None, socket_options=None
-    ):
-        self.attempts.append((host, port))
-        raise ConnectAttempted(f"connect to {host}:{port} attempted")
+from tests.http.conftest import ConnectAttempted, RefusingBackend, make_context
 
 
 def stub_resolver(table: dict[str, list[str]]):
