@@ -43,7 +43,7 @@ def to_datetime(ctx, value, function: str) -> DateTime:
 
 
 def _getter_input(ctx, value) -> DateTime | None:
-    """Read a getter's receiver; None for the defects getters turn into null."""
+    """Read a getter's receiver, or return None for defects that give null."""
     if type(value) is DateTime:
         return value
     try:
@@ -201,7 +201,7 @@ def _local_date(value: DateTime) -> date:
 
 @register(DATE_INPUTS, "daysBetween", aliases=("days360",), min_args=1, returns=NUMBER)
 def days_between(ctx, start, end):
-    """Count calendar days from start to end; negative when end is earlier."""
+    """Count calendar days from start to end, negative when end is earlier."""
     first = _local_date(to_datetime(ctx, start, "daysBetween"))
     last = _local_date(to_datetime(ctx, end, "daysBetween"))
     return (last - first).days
@@ -272,7 +272,7 @@ def _split_options(ctx, function: str, options: tuple):
 
 @register(DATE_INPUTS, "workday", min_args=1, max_args=3, returns=DATETIME)
 def workday(ctx, value, count, *options):
-    """Add business days; a negative count returns the date as it is."""
+    """Add business days. A negative count returns the date as it is."""
     moment = to_datetime(ctx, value, "workday").date_only()
     count = int_arg(count, "workday", "count")
     if count <= 0:
@@ -302,7 +302,7 @@ def _span(ctx, function, value, end):
 @register(DATE_INPUTS, "workDaysBetween", min_args=1, max_args=3, forms=METHOD,
           returns=NUMBER)  # fmt: skip
 def work_days_between(ctx, value, end, *options):
-    """Count business days after the start up to the end; negative if reversed."""
+    """Count business days after the start up to the end, negative if reversed."""
     first, last = _span(ctx, "workDaysBetween", value, end)
     weekends, holidays = _split_options(ctx, "workDaysBetween", options)
     if last >= first:
@@ -313,7 +313,7 @@ def work_days_between(ctx, value, end, *options):
 @register(DATE_INPUTS, "workDaysList", min_args=1, max_args=3, forms=METHOD,
           returns=COLLECTION)  # fmt: skip
 def work_days_list(ctx, value, end, *options):
-    """List the business days after the start up to the end; empty if reversed."""
+    """List the business days after the start up to the end, empty if reversed."""
     first, last = _span(ctx, "workDaysList", value, end)
     weekends, holidays = _split_options(ctx, "workDaysList", options)
     tz = ctx.tz
@@ -336,7 +336,7 @@ def zone_or_gmt(name) -> ZoneInfo:
         return ZoneInfo("GMT")
 
 
-@register((TEXT,), "unixEpoch", max_args=1, returns=NUMBER)
+@register((TEXT,), "unixEpoch", max_args=1, returns=None)
 def unix_epoch(ctx, text, zone=None):
     """Return milliseconds since 1970-01-01 00:00 UTC for a date-time text.
 

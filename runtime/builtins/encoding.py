@@ -12,7 +12,7 @@ import base64
 import binascii
 from urllib.parse import unquote_plus
 
-from runtime.builtins.support import describe, text_arg
+from runtime.builtins.support import describe, text_arg, text_limit_error
 from runtime.errors import DelugeError
 from runtime.registry import builtin
 from runtime.values import TEXT, DelugeFile
@@ -67,8 +67,8 @@ def base64_encode(ctx, data, charset=None):
         raw = encode_text(
             text_arg(data, "base64Encode", "data"), charset_arg(charset, "base64Encode")
         )
-    if len(raw) * 4 // 3 > ctx.limits.text_length:
-        ctx.check_text(" " * (ctx.limits.text_length + 1))
+    if (len(raw) + 2) // 3 * 4 > ctx.limits.text_length:
+        raise text_limit_error(ctx)
     return base64.b64encode(raw).decode("ascii")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from runtime.errors import DelugeError
+from runtime.errors import DelugeError, LimitExceeded
 from runtime.registry import BOTH, builtin
 from runtime.values import NUMBER_MAX, NUMBER_MIN, type_name
 
@@ -72,6 +72,16 @@ def bool_arg(value: object, function: str, position: str = "argument") -> bool:
     raise DelugeError(
         f"{function}: the {position} must be true or false, got {describe(value)}"
     )
+
+
+def text_limit_error(ctx) -> LimitExceeded:
+    """Build the error for a text that would pass the text-length limit.
+
+    Callers raise it before building the text, so an oversized request costs
+    nothing.
+    """
+    limit = ctx.limits.text_length
+    return LimitExceeded("text length", f"{limit} characters")
 
 
 def check_number(value: int, function: str) -> int:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import regex
 
 from runtime import safe_regex
-from runtime.builtins.support import bool_arg, int_arg, register, render, text_arg
+from runtime.builtins.support import (
+    bool_arg,
+    int_arg,
+    register,
+    render,
+    text_arg,
+    text_limit_error,
+)
 from runtime.errors import DelugeError
 from runtime.registry import ANY, METHOD, builtin
 from runtime.values import BOOLEAN, LIST, NUMBER, TEXT, TypedList
@@ -220,7 +227,7 @@ def _replace(ctx, function, text, search, replacement, literal, ignore_case, cou
 
 @register(T, "replaceAll", min_args=2, max_args=3, returns=TEXT)
 def replace_all(ctx, text, search, replacement, literal=None):
-    """Replace every match; ``search`` is a regex unless ``literal`` is true."""
+    """Replace every match of ``search``, a regex unless ``literal`` is true."""
     return _replace(ctx, "replaceAll", text, search, replacement, literal, False, 0)
 
 
@@ -287,7 +294,7 @@ def remove_all_alpha_numeric(ctx, text):
 
 @register(T, "getOccurenceCount", min_args=1, returns=NUMBER)
 def get_occurence_count(ctx, text, search):
-    """Count non-overlapping occurrences; an empty search text counts 0."""
+    """Count non-overlapping occurrences. An empty search text counts 0."""
     search = text_arg(search, "getOccurenceCount")
     return text.count(search) if search else 0
 
@@ -316,15 +323,14 @@ def matches(ctx, text, pattern):
 def concat(ctx, text, other):
     other = "null" if other is None else text_arg(other, "concat")
     if len(text) + len(other) > ctx.limits.text_length:
-        ctx.check_text(text + other[: ctx.limits.text_length])
+        raise text_limit_error(ctx)
     return text + other
 
 
 def _pad_width(ctx, function: str, text: str, width) -> int:
     width = int_arg(width, function, "width")
     if width > ctx.limits.text_length:
-        # Checked before the padding is built, so a huge width costs nothing.
-        ctx.check_text(" " * (ctx.limits.text_length + 1))
+        raise text_limit_error(ctx)
     return width
 
 
@@ -344,7 +350,7 @@ def rightpad(ctx, text, width):
 
 @builtin(TEXT, "toList", min_args=0, max_args=1, forms=METHOD, returns=LIST)
 def to_list(ctx, text, separator=","):
-    """Split on a literal separator; every piece is kept, empty ones too."""
+    """Split on a literal separator, keeping every piece, empty ones too."""
     separator = text_arg(separator, "toList", "separator")
     if not separator:
         pieces = [text]

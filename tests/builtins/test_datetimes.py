@@ -163,7 +163,7 @@ def test_to_string_of_date_text():
     assert value_of('return "05-Mar-2019".toString("yyyyMMdd");') == "20190305"
 
 
-def test_to_string_of_non_date_text_with_format_is_error():
+def test_to_string_non_date_text_error():
     assert error_of('return "hello".toString("yyyy");')
 
 
