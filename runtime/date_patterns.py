@@ -10,8 +10,9 @@ contains 1 January. Month and day names are English.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 from runtime.dates import (
     MONTH_ABBR,
@@ -220,6 +221,7 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
     fields = compile_pattern(pattern)
     values: dict[str, int] = {}
     pm: bool | None = None
+    zone_offset: timedelta | None = None
     position = 0
     for number, field in enumerate(fields):
         if not field.letter:
@@ -253,10 +255,17 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
             pm = marker == "pm"
             position += 2
             continue
-        if letter in "GzZX":
-            # Era and zone fields are accepted in patterns but not read.
-            while position < len(text) and not text[position].isspace():
-                position += 1
+        if letter == "G":
+            if text[position : position + 2].upper() not in ("AD", "BC"):
+                raise DateTextError(f"'{text}' has no era at position {position}")
+            position += 2
+            continue
+        if letter in "zZX":
+            offset, size = _read_zone(text, position)
+            if size == 0:
+                raise DateTextError(f"'{text}' has no time zone at position {position}")
+            zone_offset = offset
+            position += size
             continue
         next_field = fields[number + 1] if number + 1 < len(fields) else None
         fixed = next_field is not None and next_field.letter in _NUMERIC_LETTERS
@@ -281,7 +290,41 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
         raise DateTextError(
             f"'{text}' has extra characters after the pattern '{pattern}'"
         )
-    return _assemble(values, pm, tz, text)
+    value = _assemble(values, pm, tz, text)
+    if zone_offset is None:
+        return value
+    # The text named its own offset, so its wall clock is read in that offset
+    # and the instant is shown in ``tz``.
+    local = value.moment.replace(tzinfo=None)
+    moment = local.replace(tzinfo=timezone(zone_offset)).astimezone(tz)
+    return DateTime(moment, value.has_time)
+
+
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})?")
+
+
+def _read_zone(text: str, position: int) -> tuple[timedelta, int]:
+    """Read ``Z``, ``UTC``/``GMT`` (with an optional offset) or ``+hh:mm``.
+
+    Returns the offset and the number of characters read, 0 if none.
+    """
+    rest = text[position:]
+    for name in ("UTC", "GMT", "UT", "Z"):
+        if rest[: len(name)].upper() == name:
+            offset, size = _read_offset(rest[len(name) :])
+            return offset, len(name) + size
+    return _read_offset(rest)
+
+
+def _read_offset(text: str) -> tuple[timedelta, int]:
+    match = _OFFSET.match(text)
+    if match is None:
+        return timedelta(0), 0
+    hours, minutes = int(match[2]), int(match[3] or 0)
+    if hours > 23 or minutes > 59:
+        return timedelta(0), 0
+    sign = -1 if match[1] == "-" else 1
+    return sign * timedelta(hours=hours, minutes=minutes), match.end()
 
 
 def _assemble(values: dict[str, int], pm: bool | None, tz, text: str) -> DateTime:

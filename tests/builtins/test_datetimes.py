@@ -222,3 +222,36 @@ def test_to_time_time_only_text():
 def test_date_renders_in_portal_zone():
     script = "return '2020-01-02T03:04:05Z'.toString();"
     assert value_of(script, tz="Asia/Kolkata") == "02-Jan-2020 08:34:05"
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "expected"),
+    [
+        (
+            "2024-01-15T10:00:00+05:30",
+            "yyyy-MM-dd'T'HH:mm:ssXXX",
+            "15-Jan-2024 04:30:00",
+        ),
+        ("2024-01-15T10:00:00Z", "yyyy-MM-dd'T'HH:mm:ssX", "15-Jan-2024 10:00:00"),
+        ("2024-01-15 10:00 GMT+0100", "yyyy-MM-dd HH:mm z", "15-Jan-2024 09:00:00"),
+        ("15/01/2024 10:00 -0800", "dd/MM/yyyy HH:mm Z", "15-Jan-2024 18:00:00"),
+    ],
+)
+def test_to_date_time_reads_offset(text, pattern, expected):
+    assert value_of(f'return "{text}".toDateTime("{pattern}");') == expected
+
+
+def test_to_date_time_offset_shown_in_portal_zone():
+    script = 'return "2024-01-15T10:00:00Z".toDateTime("yyyy-MM-dd\'T\'HH:mm:ssX");'
+    assert value_of(script, tz="Asia/Kolkata") == "15-Jan-2024 15:30:00"
+
+
+def test_to_date_time_missing_zone_is_error():
+    assert "time zone" in error_of(
+        'return "2024-01-15 10:00 PST".toDateTime("yyyy-MM-dd HH:mm z");'
+    )
+
+
+def test_to_date_time_pm_marker():
+    script = 'return "03/05/2019 02:07 PM".toDateTime("MM/dd/yyyy hh:mm a");'
+    assert value_of(script) == "05-Mar-2019 14:07:00"
