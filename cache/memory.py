@@ -37,6 +37,11 @@ class ProgramTable(Generic[Value]):
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def values(self) -> list[Value]:
+        """Return a snapshot of the stored values, least recently used first."""
+        with self._lock:
+            return list(self._entries.values())
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

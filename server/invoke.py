@@ -140,11 +140,20 @@ async def app_integrations(request: Request) -> Response:
         return invalid_url()
     portal_id = int(portal_text)
     target = service.storage.find_invocation_target(portal_id, api_name)
-    if target is None or not token_matches(token, target["token_hash"]):
+    if target is None:
         logger.warning(
-            "Rejected invocation of API name %r in portal %d: unknown, "
-            "unpublished or wrong token",
+            "Rejected invocation of API name %r in portal %d: no published "
+            "callback has that API name",
             api_name,
+            portal_id,
+        )
+        return invalid_url()
+    if not token_matches(token, target["token_hash"]):
+        logger.warning(
+            "Rejected invocation of callback %d version %d in portal %d: "
+            "wrong auth token",
+            target["callback_id"],
+            target["version"],
             portal_id,
         )
         return invalid_url()

@@ -160,6 +160,7 @@ def test_key_changes_with_every_input():
     assert cache_key("callback", 1, 1, [(5, 3)], "1") != base
     assert cache_key("callback", 1, 1, [], "1") != base
     assert cache_key("callback", 1, 1, [(5, 2)], "2") != base
+    assert cache_key("callback", 1, 1, [(5, 2)], "1", "digest") != base
 
 
 def test_program_table_drops_least_recently_used():
