@@ -2,10 +2,11 @@
 
 Deluge takes Java regular expressions. The ``regex`` package reads the same
 syntax for everything scripts commonly use (classes, quantifiers, possessive
-and atomic groups, ``\\p{..}``, inline flags), and its ``timeout=`` argument
-stops a catastrophic backtrack such as ``(a+)+$``. Each call gets the time left
-until ``ctx.deadline``, and a timeout becomes ``LimitExceeded``, which a
-script's try/catch cannot swallow.
+and atomic groups, ``\\p{..}``, inline flags). ``translate_java`` rewrites
+the two Java forms it lacks, ``\\Q...\\E`` and ``\\k<name>``. Its
+``timeout=`` argument stops a catastrophic backtrack such as ``(a|aa)+$``.
+Each call gets the time left until ``ctx.deadline``, and a timeout becomes
+``LimitExceeded``, which a script's try/catch cannot swallow.
 """
 
 from __future__ import annotations
@@ -22,12 +23,46 @@ from runtime.errors import DelugeError, LimitExceeded
 MAX_PATTERN_LENGTH = 10_000
 
 
+def translate_java(pattern: str) -> str:
+    """Rewrite the Java-only parts of a pattern into ``regex`` syntax.
+
+    ``\\Q...\\E`` quotes literal text and ``\\k<name>`` refers back to a
+    named group. Everything else is passed through unchanged.
+    """
+    if "\\" not in pattern:
+        return pattern
+    parts: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char != "\\" or index + 1 >= len(pattern):
+            parts.append(char)
+            index += 1
+            continue
+        escape = pattern[index + 1]
+        if escape == "Q":
+            end = pattern.find("\\E", index + 2)
+            stop = len(pattern) if end < 0 else end
+            parts.append(regex.escape(pattern[index + 2 : stop]))
+            index = len(pattern) if end < 0 else end + 2
+            continue
+        if escape == "k" and pattern.startswith("<", index + 2):
+            close = pattern.find(">", index + 3)
+            if close > 0:
+                parts.append(f"(?P={pattern[index + 3 : close]})")
+                index = close + 1
+                continue
+        parts.append(pattern[index : index + 2])
+        index += 2
+    return "".join(parts)
+
+
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str, ignore_case: bool) -> regex.Pattern:
     flags = regex.VERSION0
     if ignore_case:
         flags |= regex.IGNORECASE
-    return regex.compile(pattern, flags)
+    return regex.compile(translate_java(pattern), flags)
 
 
 def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern:

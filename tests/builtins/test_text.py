@@ -166,3 +166,15 @@ def test_contains_empty_text():
 
 def test_not_contains():
     assert value_of('return "abc".notContains("z");') is True
+
+
+def test_java_quoted_pattern():
+    assert value_of('return "a.b+c".replaceAll("\\\\Q.b+\\\\E", "-");') == "a-c"
+
+
+def test_java_named_backreference():
+    assert value_of('return "xx".matches("(?<n>x)\\\\k<n>");') is True
+
+
+def test_posix_class_pattern():
+    assert value_of('return "Abc".matches("\\\\p{Alpha}+");') is True
