@@ -406,13 +406,7 @@ def attach(service) -> ConnectionStore:
 
 
 def _store(request: Request) -> ConnectionStore:
-    service = request.app.state.service
-    store = getattr(service, "connections", None)
-    if store is None:
-        # NOTE: a service that did not call attach() gets its store on the
-        # first admin request; the runtime lookup still needs attach().
-        store = attach(service)
-    return store
+    return request.app.state.service.connections
 
 
 def build_routes(require_admin: Callable = admin_endpoint) -> list[Route]:

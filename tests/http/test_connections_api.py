@@ -21,12 +21,8 @@ SECRET = "tok-9f8e7d6c5b4a-never-in-a-response"
 BASE = "/api/v1/portals/1/connections"
 
 
-@pytest.fixture
-def app_client(tmp_path, monkeypatch):
-    """Serve the app with the connection routes on 127.0.0.1 with uvicorn."""
-    monkeypatch.setenv("DELUGE_CALLBACKS_ADMIN_KEY", "admin-key-for-tests")
-    app = create_app(Settings(data_dir=tmp_path))
-    app.router.routes.extend(connections.routes)
+def _serve(app):
+    """Run ``app`` with uvicorn on 127.0.0.1 and yield an admin client for it."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
@@ -48,6 +44,13 @@ def app_client(tmp_path, monkeypatch):
         web.should_exit = True
         thread.join(timeout=10)
         listener.close()
+
+
+@pytest.fixture
+def app_client(tmp_path, monkeypatch):
+    """Serve the app on 127.0.0.1 with uvicorn."""
+    monkeypatch.setenv("DELUGE_CALLBACKS_ADMIN_KEY", "admin-key-for-tests")
+    yield from _serve(create_app(Settings(data_dir=tmp_path)))
 
 
 def _create(client, **fields):
@@ -202,3 +205,48 @@ def test_stored_connection_applies_to_invokeurl(app_client, server):
     ctx = make_context(connections=app.state.service.connections.resolver(1))
     echo = invoke_url(ctx, {"url": server.url("/echo"), "connection": "crm_api"})
     assert echo["headers"]["x-api-key"] == SECRET
+
+
+@pytest.fixture
+def allow_listed_client(tmp_path, monkeypatch):
+    """Serve an app whose settings allow-list 127.0.0.1 for invokeurl."""
+    monkeypatch.setenv("DELUGE_CALLBACKS_ADMIN_KEY", "admin-key-for-tests")
+    settings = Settings(data_dir=tmp_path, outbound_allow_list=["127.0.0.1"])
+    yield from _serve(create_app(settings))
+
+
+def test_published_callback_uses_connection(allow_listed_client, server):
+    client, _ = allow_listed_client
+    created = client.post(
+        BASE,
+        json={"link_name": "jira_cloud", "auth_type": "bearer", "token": SECRET},
+    )
+    assert created.status_code == 201
+    script = f"""
+resp = invokeurl
+[
+    url: "{server.url("/echo")}"
+    type: POST
+    parameters: {{"key": issue}}
+    connection: "jira_cloud"
+];
+return resp.get("headers").get("authorization") + " " + resp.get("body");
+"""
+    callback = client.post(
+        "/api/v1/portals/1/callbacks",
+        json={
+            "name": "forward_issue",
+            "api_name": "forward_issue",
+            "return_type": "string",
+            "parameters": [{"name": "issue", "type": "string"}],
+            "script": script,
+            "publish": True,
+        },
+    )
+    assert callback.status_code == 201, callback.text
+    python = client.get(f"/api/v1/portals/1/callbacks/{callback.json()['id']}/python")
+    assert SECRET not in python.text
+    url = httpx.URL(callback.json()["url"])
+    invoked = client.get(url.copy_merge_params({"arguments": '{"issue": "OPS-1"}'}))
+    assert invoked.status_code == 200, invoked.text
+    assert invoked.json() == {"output": f"Bearer {SECRET} key=OPS-1"}
