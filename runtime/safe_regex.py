@@ -3,7 +3,7 @@
 Deluge takes Java regular expressions. The ``regex`` package reads the same
 syntax for everything scripts commonly use (classes, quantifiers, possessive
 and atomic groups, ``\\p{..}``, inline flags). ``translate_java`` rewrites
-the two Java forms it lacks, ``\\Q...\\E`` and ``\\k<name>``. Its
+the two Java forms it lacks, ``\\Q...\\E`` and ``\\k<name>``. The package's
 ``timeout=`` argument stops a catastrophic backtrack such as ``(a|aa)+$``.
 Each call gets the time left until ``ctx.deadline``, and a timeout becomes
 ``LimitExceeded``, which a script's try/catch cannot swallow.

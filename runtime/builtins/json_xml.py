@@ -11,9 +11,11 @@ raises ``RecursionError`` out of these built-ins.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
+import sys
 from xml.etree import ElementTree
 
 import defusedxml.ElementTree as SafeElementTree
@@ -325,6 +327,32 @@ def _xml_root(ctx, text: str) -> ElementTree.Element:
     return _json_to_xml(parse_json(ctx, text))
 
 
+@contextlib.contextmanager
+def _wall_time_checked(ctx):
+    """Check the wall-time limit while elementpath evaluates an expression.
+
+    An XPath such as ``//*[count(//*) > 1]`` is quadratic in the document
+    size and elementpath has no timeout, so a trace function checks the
+    deadline on every 1,000th Python call in this thread. ``LimitExceeded``
+    derives from BaseException, so elementpath's handlers do not swallow it.
+    The tracer that was set before (a debugger or coverage) comes back after.
+    """
+    previous = sys.gettrace()
+    calls = 0
+
+    def check(frame, event, arg):
+        nonlocal calls
+        calls += 1
+        if calls % 1000 == 0:
+            ctx.check_deadline()
+
+    sys.settrace(check)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
 _ATTRIBUTE_STEP = re.compile(r"@([\w.:-]+)\s*$")
 
 
@@ -355,9 +383,10 @@ def execute_xpath(ctx, text, path):
     path = text_arg(path, "executeXPath", "XPath")
     root = _xml_root(ctx, text)
     try:
-        result = elementpath.select(
-            ElementTree.ElementTree(root), path, parser=elementpath.XPath1Parser
-        )
+        with _wall_time_checked(ctx):
+            result = elementpath.select(
+                ElementTree.ElementTree(root), path, parser=elementpath.XPath1Parser
+            )
     except elementpath.ElementPathError as error:
         raise DelugeError(f"executeXPath: invalid XPath '{path}': {error}") from None
     match = _ATTRIBUTE_STEP.search(path)

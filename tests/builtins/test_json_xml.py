@@ -136,3 +136,13 @@ def test_wide_strict_json_is_fast():
     value = parse_json(ExecutionContext(), text)
     assert len(value) == 20_000
     assert time.monotonic() - started < 1
+
+
+def test_quadratic_xpath_stops_at_deadline():
+    ctx = ExecutionContext(limits=Limits(wall_time_seconds=0.5))
+    document = "<r>" + "<a><b/></a>" * 3000 + "</r>"
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded) as caught:
+        call_method(ctx, document, "executeXPath", ("count(//*[count(//*) > 1])",))
+    assert caught.value.limit == "wall time"
+    assert time.monotonic() - started < 5
