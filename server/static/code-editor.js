@@ -167,8 +167,10 @@
         const classes = ["code-line"];
         let annotation = "";
         const lineMessages = messages.get(number);
+        const severity = lineMessages &&
+          lineMessages.some((item) => item.severity !== "warning") ? "error" : "warning";
         if (lineMessages) {
-          classes.push("error");
+          classes.push(severity);
           const text = lineMessages
             .map((item) => `column ${item.column}: ${item.message}`)
             .join("; ");
@@ -180,7 +182,7 @@
         htmlLines.push(
           `<span class="${classes.join(" ")}" data-line="${number}">` +
           `${html}${annotation}</span>`);
-        let gutterClass = lineMessages ? "error" : "";
+        let gutterClass = lineMessages ? severity : "";
         if (number === this.linkedLine) {
           gutterClass = "linked";
         }

@@ -27,6 +27,8 @@ function setUpConfirmations() {
       document.getElementById("confirm-title").textContent =
         form.dataset.confirmTitle || "Confirm";
       document.getElementById("confirm-text").textContent = form.dataset.confirm;
+      document.getElementById("confirm-ok").textContent =
+        form.dataset.confirmButton || "Delete";
       dialog.returnValue = "";
       dialog.onclose = () => {
         if (dialog.returnValue !== "confirm") {

@@ -83,6 +83,18 @@ def page_routes() -> list:
         page(GLOBAL, pages_globals.edit_page, name="edit_global"),
         page(GLOBAL, pages_globals.save, name="save_global", methods=POST),
         page(GLOBAL + "/history", pages_history.global_history, name="global_history"),
+        page(
+            CALLBACK + "/history/restore",
+            pages_history.restore_callback,
+            name="restore_callback",
+            methods=POST,
+        ),
+        page(
+            GLOBAL + "/history/restore",
+            pages_history.restore_global,
+            name="restore_global",
+            methods=POST,
+        ),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         # Last, so that it only catches paths no other page has.
         page(

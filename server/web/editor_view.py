@@ -1,4 +1,4 @@
-"""What the editor pages show besides the form: compile results and test runs."""
+"""Compile results and test-run reports shown beside the editor form."""
 
 from __future__ import annotations
 
@@ -21,6 +21,18 @@ class CompiledView:
     lines: list[PythonLine] = field(default_factory=list)
     diagnostics: list[dict] = field(default_factory=list)
     note: str | None = None
+
+    @property
+    def errors(self) -> list[dict]:
+        return [d for d in self.diagnostics if d.get("severity") != "warning"]
+
+    def errors_message(self) -> str:
+        count = len(self.errors)
+        noun = "error" if count == 1 else "errors"
+        return (
+            f"The saved script does not compile ({count} {noun}, marked at "
+            "their lines), so it cannot be published until they are fixed."
+        )
 
 
 def compile_view(service, portal_id: int, record: dict, what: str) -> CompiledView:

@@ -64,8 +64,8 @@ def run_arguments(texts: dict[str, str], parameters: list[dict]) -> dict:
     """Build the ``arguments`` object of a test run from the argument fields.
 
     An empty field is left out, so the parameter is null. A ``map`` or
-    ``list`` argument is JSON text; other values go as typed, and the runtime
-    converts them to the parameter's type as it does for an invocation URL.
+    ``list`` argument is JSON text. Other values go as typed, because the
+    runtime converts them to the parameter's type as for an invocation URL.
     """
     arguments: dict[str, object] = {}
     for parameter in parameters:

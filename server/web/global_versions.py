@@ -7,7 +7,7 @@ import json
 from server.errors import NotFound
 
 # NOTE: the storage has no version reads for global functions yet, so these
-# two queries read its global_function_versions table; they belong in
+# two queries read its global_function_versions table. They belong in
 # server/storage_globals.py next to the writes.
 
 

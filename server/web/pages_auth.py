@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.errors import ApiError
 from server.storage_portals import check_time_zone
-from server.web.routing import service_of, session_fingerprint
+from server.web.routing import log_rejected, service_of, session_fingerprint
 from server.web.session import sign_in, sign_out
 from server.web.templating import flash, render, url_for
 
@@ -123,6 +123,7 @@ async def create_portal(request: Request) -> Response:
             service_of(request).storage.create_portal, name, time_zone
         )
     except ApiError as exc:
+        log_rejected(request, exc)
         return render(
             request,
             "portals.html",

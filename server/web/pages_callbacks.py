@@ -24,7 +24,7 @@ from server.web.editor_view import (
 )
 from server.web.forms import argument_texts, function_body, run_arguments
 from server.web.listing import Listing, parse_page, parse_per_page
-from server.web.routing import service_of
+from server.web.routing import log_rejected, service_of
 from server.web.templating import flash, render, url_for
 
 logger = logging.getLogger(__name__)
@@ -129,8 +129,11 @@ async def _editor(
     compiled = await run_in_threadpool(
         compile_view, service, portal_id, record, f"Callback {record['name']}"
     )
+    messages = list(messages or [])
     if diagnostics is None:
         diagnostics = compiled.diagnostics
+        if record["id"] is not None and compiled.errors:
+            messages.append(["error", compiled.errors_message()])
     if record["id"] is None:
         save_url = url_for(request, "create_callback", portal=portal_id)
         history_url = None
@@ -159,7 +162,7 @@ async def _editor(
             "python_note": compiled.note,
             "run_result": run_result,
             "arguments": arguments or {},
-            "messages": messages or [],
+            "messages": messages,
         },
         status_code=status_code,
     )
@@ -209,6 +212,7 @@ async def create(request: Request) -> Response:
             str(request.base_url),
         )
     except (InvalidInput, CompileFailed, Conflict) as exc:
+        log_rejected(request, exc)
         return await _editor(
             request,
             portal,
@@ -251,6 +255,7 @@ async def save(request: Request) -> Response:
             callbacks.edit_callback, service, portal_id, callback_id, body, base_url
         )
     except (InvalidInput, CompileFailed, Conflict) as exc:
+        log_rejected(request, exc)
         return await _editor(
             request,
             portal,
@@ -277,6 +282,7 @@ async def save(request: Request) -> Response:
             )
             done += " Unpublished: the URL no longer works."
     except (InvalidInput, CompileFailed, Conflict) as exc:
+        log_rejected(request, exc)
         return await _editor(
             request,
             portal,
@@ -310,6 +316,7 @@ async def _after_save(
             {"arguments": arguments},
         )
     except (InvalidInput, CompileFailed) as exc:
+        log_rejected(request, exc)
         report = {
             "errorMessage": exc.message,
             "info": [],

@@ -24,7 +24,7 @@ from server.web.editor_view import (
 )
 from server.web.forms import argument_texts, function_body, run_arguments
 from server.web.listing import Listing, parse_page, parse_per_page
-from server.web.routing import service_of
+from server.web.routing import log_rejected, service_of
 from server.web.templating import flash, render, url_for
 
 logger = logging.getLogger(__name__)
@@ -83,8 +83,8 @@ async def list_page(request: Request) -> Response:
     portal, records = await run_in_threadpool(load)
     request.session["portal"] = portal_id
     # NOTE: the storage lists every global function of the portal at once, so
-    # the search and the paging happen here; both move into the query if a
-    # portal ever holds thousands of them.
+    # the search and the paging happen here. Both belong in the query once a
+    # portal has thousands of them.
     if search:
         needle = search.casefold()
         records = [r for r in records if needle in r["name"].casefold()]
@@ -129,8 +129,11 @@ async def _editor(
     compiled = await run_in_threadpool(
         compile_view, service, portal_id, record, f"Global function {record['name']}"
     )
+    messages = list(messages or [])
     if diagnostics is None:
         diagnostics = compiled.diagnostics
+        if record["id"] is not None and compiled.errors:
+            messages.append(["error", compiled.errors_message()])
     if record["id"] is None:
         save_url = url_for(request, "create_global", portal=portal_id)
     else:
@@ -153,7 +156,7 @@ async def _editor(
             "python_note": compiled.note,
             "run_result": run_result,
             "arguments": arguments or {},
-            "messages": messages or [],
+            "messages": messages,
         },
         status_code=status_code,
     )
@@ -219,6 +222,7 @@ async def _save(request: Request, function_id: int | None) -> Response:
                 else "Saved; the script, parameters and return type are unchanged."
             )
     except (InvalidInput, CompileFailed, Conflict) as exc:
+        log_rejected(request, exc)
         unsaved = dict(saved or NEW_GLOBAL)
         unsaved.update(body)
         return await _editor(
@@ -253,6 +257,7 @@ async def _save(request: Request, function_id: int | None) -> Response:
             },
         )
     except (InvalidInput, CompileFailed) as exc:
+        log_rejected(request, exc)
         report = {
             "errorMessage": exc.message,
             "info": [],
@@ -314,6 +319,7 @@ async def delete(request: Request) -> Response:
         except NotFound:
             continue
         except ApiError as exc:
+            log_rejected(request, exc)
             failures.append(exc.message)
     if deleted:
         noun = "global function" if len(deleted) == 1 else "global functions"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from server import callbacks, global_functions
-from server.errors import InvalidInput
+from server.errors import CompileFailed, Conflict, InvalidInput
 from server.web.diffs import describe_signature, signature_change, version_diff
 from server.web.global_versions import get_global_version, list_global_versions
-from server.web.routing import service_of
-from server.web.templating import render, url_for
+from server.web.routing import log_rejected, service_of
+from server.web.templating import flash, render, url_for
 
 
 def _version_param(request: Request, name: str, default: int, known: set[int]) -> int:
@@ -25,7 +25,9 @@ def _version_param(request: Request, name: str, default: int, known: set[int]) -
     return int(text)
 
 
-def _history_context(request, fn, versions, read_version, history_url, edit_url):
+def _history_context(
+    request, fn, versions, read_version, history_url, edit_url, restore_url
+):
     """Build the page: which version to show and which two to compare."""
     numbers = {item["version"] for item in versions}
     current = fn["version"]
@@ -60,6 +62,7 @@ def _history_context(request, fn, versions, read_version, history_url, edit_url)
         },
         "history_url": history_url,
         "edit_url": edit_url,
+        "restore_url": restore_url,
     }
 
 
@@ -71,6 +74,9 @@ async def callback_history(request: Request) -> Response:
         request, "callback_history", portal=portal_id, callback=callback_id
     )
     edit_url = url_for(request, "edit_callback", portal=portal_id, callback=callback_id)
+    restore_url = url_for(
+        request, "restore_callback", portal=portal_id, callback=callback_id
+    )
 
     def load() -> dict:
         portal = service.storage.get_portal(portal_id)
@@ -87,7 +93,7 @@ async def callback_history(request: Request) -> Response:
             return service.storage.get_version(portal_id, callback_id, number)
 
         context = _history_context(
-            request, fn, versions, read_version, history_url, edit_url
+            request, fn, versions, read_version, history_url, edit_url, restore_url
         )
         return {**context, "portal": portal}
 
@@ -103,6 +109,9 @@ async def global_history(request: Request) -> Response:
         request, "global_history", portal=portal_id, function=function_id
     )
     edit_url = url_for(request, "edit_global", portal=portal_id, function=function_id)
+    restore_url = url_for(
+        request, "restore_global", portal=portal_id, function=function_id
+    )
 
     def load() -> dict:
         portal = service.storage.get_portal(portal_id)
@@ -115,9 +124,90 @@ async def global_history(request: Request) -> Response:
             return get_global_version(service.storage, portal_id, function_id, number)
 
         context = _history_context(
-            request, fn, versions, read_version, history_url, edit_url
+            request, fn, versions, read_version, history_url, edit_url, restore_url
         )
         return {**context, "portal": portal}
 
     context = await run_in_threadpool(load)
     return render(request, "history.html", {**context, "section": "globals"})
+
+
+def _restore_body(version: dict) -> dict:
+    return {
+        "script": version["script"],
+        "parameters": version["parameters"],
+        "return_type": version["return_type"],
+    }
+
+
+def _form_version(request: Request) -> int:
+    text = request.state.form.get("version", "")
+    if not text.isdigit():
+        raise InvalidInput(
+            f"Invalid version {text!r}: choose one of the listed versions"
+        )
+    return int(text)
+
+
+async def _restore(request: Request, restore, name: str, edit_url: str, back: str):
+    """Save an old version's script, parameters and return type as a new version."""
+    number = _form_version(request)
+    try:
+        record = await run_in_threadpool(restore, number)
+    except (InvalidInput, CompileFailed, Conflict) as exc:
+        log_rejected(request, exc)
+        flash(request, "error", f"Version {number} was not restored: {exc.message}")
+        return RedirectResponse(back, 303)
+    flash(
+        request,
+        "success",
+        f"Restored version {number} of {name} as version {record['version']}.",
+    )
+    return RedirectResponse(edit_url, 303)
+
+
+async def restore_callback(request: Request) -> Response:
+    service = service_of(request)
+    portal_id = int(request.path_params["portal"])
+    callback_id = int(request.path_params["callback"])
+    base_url = str(request.base_url)
+    current = await run_in_threadpool(
+        callbacks.read_callback, service, portal_id, callback_id, base_url
+    )
+
+    def restore(number: int) -> dict:
+        version = service.storage.get_version(portal_id, callback_id, number)
+        return callbacks.edit_callback(
+            service, portal_id, callback_id, _restore_body(version), base_url
+        )
+
+    return await _restore(
+        request,
+        restore,
+        current["name"],
+        url_for(request, "edit_callback", portal=portal_id, callback=callback_id),
+        url_for(request, "callback_history", portal=portal_id, callback=callback_id),
+    )
+
+
+async def restore_global(request: Request) -> Response:
+    service = service_of(request)
+    portal_id = int(request.path_params["portal"])
+    function_id = int(request.path_params["function"])
+    current = await run_in_threadpool(
+        service.storage.get_global_function, portal_id, function_id
+    )
+
+    def restore(number: int) -> dict:
+        version = get_global_version(service.storage, portal_id, function_id, number)
+        return global_functions.edit_global(
+            service, portal_id, function_id, _restore_body(version)
+        )
+
+    return await _restore(
+        request,
+        restore,
+        current["name"],
+        url_for(request, "edit_global", portal=portal_id, function=function_id),
+        url_for(request, "global_history", portal=portal_id, function=function_id),
+    )

@@ -1,9 +1,9 @@
 """Page routes: sign-in check, CSRF check, HTML error pages, security headers.
 
-Every page route is made with ``page``, so no page can skip the checks: a
-page that is not ``public`` needs a signed-in session, and every POST needs
-the session's CSRF token (a form field or the ``X-CSRF-Token`` header) and,
-when the browser sends one, an ``Origin`` of this host.
+Every page route is made with ``page``, so no page can skip the checks. A
+page that is not ``public`` needs a signed-in session. Every POST needs the
+session's CSRF token, as a form field or the ``X-CSRF-Token`` header, and an
+``Origin`` of this host when the browser sends one.
 """
 
 from __future__ import annotations
@@ -140,8 +140,10 @@ async def _checked(request: Request, endpoint: Endpoint, public: bool) -> Respon
             request.state.portals = service_of(request).storage.list_portals()
         return await endpoint(request)
     except NotFound as exc:
+        log_rejected(request, exc)
         return message_page(request, 404, "Not found", exc.message)
     except ApiError as exc:
+        log_rejected(request, exc)
         return message_page(request, exc.status, "Request failed", exc.message)
     except Exception:
         logger.exception("Page %s %s failed", request.method, request.url.path)
@@ -152,6 +154,17 @@ async def _checked(request: Request, endpoint: Endpoint, public: bool) -> Respon
             "The server could not complete this request. The error is in the "
             "service log; try again, and report it if it happens again.",
         )
+
+
+def log_rejected(request: Request, exc: ApiError) -> None:
+    """Log a request that a page rejected with a message to the user."""
+    logger.info(
+        "Page %s %s rejected (%d): %s",
+        request.method,
+        request.url.path,
+        exc.status,
+        exc.message,
+    )
 
 
 async def not_found_page(request: Request) -> Response:

@@ -658,3 +658,46 @@ def test_no_page_loads_other_hosts(client):
     assert sources
     for source in sources:
         assert source.startswith("/admin/"), source
+
+
+def test_history_restore_version(server, client):
+    record = create_via_api(server, script='return "one";')
+    with server.api() as api:
+        api.put(
+            f"/api/v1/portals/1/callbacks/{record['id']}",
+            json={"script": 'return "two";'},
+        )
+    history_path = f"/admin/portals/1/callbacks/{record['id']}/history"
+    page = client.get(history_path)
+    response = client.post(
+        history_path + "/restore",
+        data={"csrf_token": csrf_of(page.text), "version": "1"},
+    )
+    assert response.status_code == 303
+    editor = client.get(response.headers["location"])
+    assert "Restored version 1 of" in editor.text
+    assert "as version 3." in editor.text
+    with server.api() as api:
+        restored = api.get(f"/api/v1/portals/1/callbacks/{record['id']}").json()
+    assert restored["version"] == 3
+    assert restored["script"] == 'return "one";'
+
+
+def test_history_restore_unknown_version(server, client):
+    record = create_via_api(server)
+    history_path = f"/admin/portals/1/callbacks/{record['id']}/history"
+    page = client.get(history_path)
+    response = client.post(
+        history_path + "/restore",
+        data={"csrf_token": csrf_of(page.text), "version": "7"},
+    )
+    assert response.status_code == 404
+    assert f"Version 7 of callback {record['id']} not found" in response.text
+
+
+def test_draft_compile_errors_reported(server, client):
+    record = create_via_api(server, script="return missing_variable;")
+    page = client.get(f"/admin/portals/1/callbacks/{record['id']}")
+    assert page.status_code == 200
+    assert "The saved script does not compile (1 error" in page.text
+    assert "Variable &#39;missing_variable&#39; is not defined" in page.text
