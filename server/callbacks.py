@@ -13,6 +13,7 @@ from runtime.program import load_program
 from server.arguments_check import convert_invocation_arguments
 from server.errors import InvalidInput
 from server.execution import execution_report, run_program
+from server.header_check import check_header
 from server.programs import compile_error_of
 from server.storage_callbacks import source_digest
 from server.validation import (
@@ -88,6 +89,7 @@ def _check_compiles(service, portal_id: int, fields: dict, what: str) -> None:
 
 def create_callback(service, portal_id: int, body: dict, base_url: str) -> dict:
     fields = callback_fields(body)
+    check_header(fields["script"], fields["parameters"], fields["return_type"])
     publish = body.get("publish") is True
     if publish:
         _require_api_name(fields)
@@ -112,6 +114,8 @@ def edit_callback(
     current = service.storage.get_callback(portal_id, callback_id)
     fields = callback_fields(body, current)
     new_version = any(fields[name] != current[name] for name in VERSIONED_FIELDS)
+    if new_version:
+        check_header(fields["script"], fields["parameters"], fields["return_type"])
     live = None
     if current["published"]:
         _require_api_name(fields)

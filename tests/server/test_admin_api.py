@@ -225,3 +225,28 @@ def test_errors_are_json(live):
     )
     assert not_json.status_code == 400
     assert "not valid JSON" in not_json.json()["error"]["message"]
+
+
+def test_header_must_agree_with_fields(live):
+    script = 'string standalone.greet(string who)\n{\n\treturn "Hello " + who;\n}'
+    agreeing = create_callback(live, **{**GREET, "script": script})
+    assert agreeing.status_code == 201, agreeing.text
+    for fields in (
+        {"parameters": [{"name": "name", "type": "string"}]},
+        {"parameters": [{"name": "who", "type": "int"}]},
+        {"return_type": "map"},
+    ):
+        response = create_callback(
+            live,
+            **{
+                **GREET,
+                "name": "other",
+                "api_name": "other",
+                "script": script,
+                **fields,
+            },
+        )
+        assert response.status_code == 400, fields
+        error = response.json()["error"]
+        assert "header disagrees" in error["message"]
+        assert error["diagnostics"][0]["line"] == 1

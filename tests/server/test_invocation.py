@@ -2,7 +2,7 @@ import json
 
 import httpx
 
-from tests.server.live import create_callback
+from tests.server.live import create_callback, running_server
 
 INVALID_URL = {"content": "Invalid callback function url"}
 
@@ -89,9 +89,7 @@ def test_arguments_may_be_omitted(live):
 
 
 def test_missing_argument_is_null(live):
-    record = publish_double(
-        live, return_type="bool", script="return isNull(n);"
-    )
+    record = publish_double(live, return_type="bool", script="return isNull(n);")
     response = invoke(live, query_of(record["url"]), {})
     assert response.json() == {"output": True}
 
@@ -212,9 +210,7 @@ def test_old_token_stops_after_publish(live):
 
 
 def test_runtime_error_names_line(live):
-    record = publish_double(
-        live, script="a = 1;\nb = 0;\nreturn a / b;"
-    )
+    record = publish_double(live, script="a = 1;\nb = 0;\nreturn a / b;")
     response = invoke(live, query_of(record["url"]), {"n": 1})
     assert response.status_code == 500
     message = response.json()["errorMessage"]
@@ -303,3 +299,21 @@ def test_returned_map_stays_inside_output(live):
     assert response.json() == {
         "output": {"status": 302, "headers": {"Location": "http://x"}}
     }
+
+
+def test_response_size_limit(tmp_path, monkeypatch):
+    environment = {"DELUGE_CALLBACKS_LIMIT_RESPONSE_BYTES": "100"}
+    with running_server(tmp_path / "data", monkeypatch, **environment) as live:
+        record = create_callback(
+            live,
+            **{
+                **DOUBLE,
+                "parameters": [],
+                "return_type": "string",
+                "publish": True,
+                "script": 'return "' + "x" * 200 + '";',
+            },
+        ).json()
+        response = live.client.get("/AppIntegrations", params=query_of(record["url"]))
+        assert response.status_code == 500
+        assert "response size (100 bytes)" in response.json()["errorMessage"]
