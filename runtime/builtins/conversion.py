@@ -59,7 +59,7 @@ def to_string(ctx, value, pattern=None, zone=None):
     if pattern is None or type(value) not in (DateTime, int, str):
         if type(value) is DateTime and zone is not None:
             value = value.in_zone(zone_arg(zone, "toString"))
-        return ctx.check_text(render(value))
+        return ctx.check_text(render(value, ctx.limits.text_length))
     tz = None if zone is None else zone_arg(zone, "toString")
     moment = _as_datetime(ctx, value, "toString")
     if tz is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from runtime.errors import DelugeError, LimitExceeded
+from runtime.limits import Limits
 from runtime.registry import BOTH, builtin
-from runtime.values import NUMBER_MAX, NUMBER_MIN, type_name
+from runtime.values import NUMBER_MAX, NUMBER_MIN, Collection, TypedList, type_name
 
 
 def register(
@@ -25,10 +26,52 @@ def register(
     return wrap
 
 
-def render(value: object) -> str:
-    """Render a value as Deluge text, as ``info`` and text joins do."""
+# The text-length limit of the default Limits, for callers without a context.
+DEFAULT_TEXT_LENGTH = Limits().text_length
+
+
+def rendered_size_exceeds(value: object, limit: int) -> bool:
+    """Tell whether the text of ``value`` has more than ``limit`` characters.
+
+    The walk counts a lower bound (text lengths, one per element and
+    separator) and stops as soon as it passes ``limit``. A list that contains
+    itself adds at least one per visit, so the walk always ends.
+    """
+    stack = [value]
+    size = 0
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            size += len(item)
+        elif kind is list or kind is TypedList:
+            size += 1 + len(item)
+            stack.extend(item)
+        elif kind is dict:
+            size += 1 + 2 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif kind is Collection:
+            size += 1
+            stack.append(item.items)
+        else:
+            size += 4
+        if size > limit:
+            return True
+    return False
+
+
+def render(value: object, limit: int = DEFAULT_TEXT_LENGTH) -> str:
+    """Render a value as Deluge text, as ``info`` and text joins do.
+
+    A value whose text would pass ``limit`` raises ``LimitExceeded`` before
+    any text is built, so a list holding one long text many times cannot
+    exhaust memory.
+    """
     from runtime.text import to_text
 
+    if type(value) is not str and rendered_size_exceeds(value, limit):
+        raise LimitExceeded("text length", f"{limit} characters")
     return to_text(value)
 
 
@@ -99,10 +142,9 @@ def describe(value: object, width: int = 60) -> str:
     kind = type_name(value)
     if value is None:
         return "null"
-    try:
-        text = render(value)
-    except Exception:  # noqa: BLE001 - a message must never fail to build
-        text = "?"
+    if type(value) is not str and rendered_size_exceeds(value, 10 * width):
+        return f"a {kind} value"
+    text = render(value)
     if len(text) > width:
         text = text[: width - 3] + "..."
     if kind == "TEXT":

@@ -124,16 +124,15 @@ def last_index_of(ctx, text, search):
     return text.rfind(text_arg(search, "lastIndexOf"))
 
 
-def _find_ignore_case(text: str, search: str) -> int:
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered.find(search.lower())
-    # Lower-casing changed the length ("İ" becomes two characters), so the
-    # positions in ``lowered`` are not positions in ``text``.
-    for start in range(len(text) - len(search) + 1):
-        if _same_ignoring_case(text[start : start + len(search)], search):
-            return start
-    return -1
+def _find_ignore_case(ctx, text: str, search: str) -> tuple[int, int]:
+    """Return (start, end) of the first match ignoring case, or (-1, -1).
+
+    A literal pattern with the regex engine's case folding keeps positions in
+    ``text`` exact even where lower-casing changes a length ("İ").
+    """
+    pattern = safe_regex.compile_pattern(regex.escape(search), ignore_case=True)
+    match = safe_regex.search(ctx, pattern, text)
+    return (-1, -1) if match is None else match.span()
 
 
 @register(T, "getPrefix", min_args=1, returns=TEXT)
@@ -144,8 +143,9 @@ def get_prefix(ctx, text, search):
 
 @register(T, "getPrefixIgnoreCase", min_args=1, returns=TEXT)
 def get_prefix_ignore_case(ctx, text, search):
-    position = _find_ignore_case(text, text_arg(search, "getPrefixIgnoreCase"))
-    return None if position < 0 else text[:position]
+    search = text_arg(search, "getPrefixIgnoreCase")
+    start, _ = _find_ignore_case(ctx, text, search)
+    return None if start < 0 else text[:start]
 
 
 @register(T, "getSuffix", min_args=1, returns=TEXT)
@@ -158,8 +158,8 @@ def get_suffix(ctx, text, search):
 @register(T, "getSuffixIgnoreCase", min_args=1, returns=TEXT)
 def get_suffix_ignore_case(ctx, text, search):
     search = text_arg(search, "getSuffixIgnoreCase")
-    position = _find_ignore_case(text, search)
-    return None if position < 0 else text[position + len(search) :]
+    _, end = _find_ignore_case(ctx, text, search)
+    return None if end < 0 else text[end:]
 
 
 @register(
@@ -353,17 +353,17 @@ def to_list(ctx, text, separator=","):
     """Split on a literal separator, keeping every piece, empty ones too."""
     separator = text_arg(separator, "toList", "separator")
     if not separator:
-        pieces = [text]
-    else:
-        pieces = text.split(separator)
-    ctx.check_size(len(pieces))
-    return pieces
+        return [text]
+    # Counted before splitting, so a huge list is never built.
+    ctx.check_size(text.count(separator) + 1)
+    return text.split(separator)
 
 
 @register((TEXT, LIST), "toListString", forms=METHOD, returns=LIST)
 def to_list_string(ctx, value):
     """Turn comma-separated text, or a list's elements, into a list of TEXT."""
     if type(value) is str:
+        ctx.check_size(value.count(",") + 1)
         items = value.split(",") if value else []
     else:
         items = [item if type(item) is str else render(item) for item in value]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from runtime.context import ExecutionContext
-from runtime.errors import LimitExceeded
+from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
 from runtime.registry import call_method
 
@@ -74,3 +74,27 @@ def test_no_format_calls_in_builtins():
         assert ".format(" not in source
         assert "format_map" not in source
         assert "Formatter" not in source
+
+
+def test_to_string_of_repeated_long_text_is_capped():
+    ctx = context(text_length=10_000)
+    repeated = ["x" * 5_000] * 100_000
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded):
+        call_method(ctx, repeated, "toString", ())
+    assert time.monotonic() - started < 1
+
+
+def test_to_string_of_self_containing_list():
+    ctx = context(text_length=10_000)
+    items = [1]
+    items.append(items)
+    with pytest.raises(LimitExceeded):
+        call_method(ctx, items, "toString", ())
+
+
+def test_error_message_of_huge_list_is_short():
+    ctx = ExecutionContext()
+    with pytest.raises(DelugeError) as caught:
+        call_method(ctx, ["x" * 10_000] * 1_000, "toDecimal", ())
+    assert len(caught.value.message) < 200

@@ -178,3 +178,11 @@ def test_java_named_backreference():
 
 def test_posix_class_pattern():
     assert value_of('return "Abc".matches("\\\\p{Alpha}+");') is True
+
+
+def test_get_suffix_ignore_case_dotted_capital():
+    assert value_of('return "İx-KEY-rest".getSuffixIgnoreCase("key-");') == "rest"
+
+
+def test_get_prefix_ignore_case_regex_characters():
+    assert value_of('return "a.b".getPrefixIgnoreCase(".");') == "a"
