@@ -11,7 +11,7 @@ from server.validation import PARAMETER_TYPES, RETURN_TYPES
 
 
 class UsageError(ValueError):
-    """A command-line option is invalid; the message says which and why."""
+    """A command-line option or input file is invalid; the message names it."""
 
 
 @dataclass

@@ -3,7 +3,7 @@
 A callback's parameters and return type are fields of the record; its script
 may also start with a header such as ``map fn(string name, int id) { ... }``.
 The two must agree in parameter names, order and types, and in return type,
-or the header would silently decide what the record says.
+or the header would silently override the record's fields.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ Request rules:
 
 - GET takes every field from the query string.
 - POST takes the query string plus the body's fields, and a field in the
-  body replaces the same field of the query string. The body is a form
-  (``application/x-www-form-urlencoded`` or ``multipart/form-data``) or a
-  JSON object (``application/json``, any ``+json`` type, or no content type
-  at all); a charset parameter is ignored and JSON is read as UTF-8.
+  body replaces the same field of the query string.
+- The body is a form (``application/x-www-form-urlencoded`` or
+  ``multipart/form-data``) or a JSON object. JSON is accepted under
+  ``application/json``, any ``+json`` type, or no content type at all.
+- A charset parameter is ignored: bodies are read as UTF-8.
 - The fields are ``serviceName`` (must be ``callbackFunctions``),
   ``api_name``, ``auth_token``, ``PORTALID`` and ``arguments``: a JSON object
   keyed by parameter name, given as JSON text, or in a JSON body also as an

@@ -32,7 +32,7 @@ def compiler_version() -> str:
 
 @dataclass(frozen=True)
 class GlobalFunctionSource:
-    """What the compiler needs to compile a call to a global function."""
+    """The source and signature of a global function, for the compiler's resolver."""
 
     id: int
     version: int
@@ -51,6 +51,8 @@ class LoadedProgram:
     return_type: str
     blocking: bool
     cache_key: str
+    # Parameters whose values the execution history never records.
+    secret_parameters: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -70,6 +72,10 @@ class LoaderStatistics:
             "memory_hits": self.memory_hits,
             "disk_hits": self.disk_hits,
         }
+
+
+def secret_names(parameters: list[dict]) -> frozenset[str]:
+    return frozenset(p["name"] for p in parameters if p.get("secret"))
 
 
 def diagnostics_of(result) -> list[dict]:
@@ -200,6 +206,7 @@ class ProgramLoader:
             return_type=version["return_type"],
             blocking=blocking,
             cache_key=key,
+            secret_parameters=secret_names(version["parameters"]),
         )
         self.table.put(key, loaded)
         return loaded, dependencies
@@ -243,6 +250,7 @@ class ProgramLoader:
                 return_type=version["return_type"],
                 blocking=bool(metadata.get("blocking", True)),
                 cache_key=key,
+                secret_parameters=secret_names(version["parameters"]),
             )
             self.table.put(key, loaded)
             return loaded

@@ -22,7 +22,8 @@ class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
         data_dir = settings.data_dir
-        # The data directory holds the database and the key files: owner only.
+        # The data directory contains the database and the key files, so only
+        # its owner may enter it.
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.admin_key = admin_key(data_dir)
         self.storage = Storage(

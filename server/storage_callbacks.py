@@ -96,14 +96,18 @@ class CallbackStore:
         return row
 
     def version_parameters(self, callback_id: int, version: int) -> list[dict]:
-        return [
-            {"name": name, "type": type_}
-            for name, type_ in self.db.execute(
-                "SELECT name, type FROM callback_parameters "
-                "WHERE callback_id = ? AND version = ? ORDER BY position",
-                [callback_id, version],
-            )
-        ]
+        """List a version's parameters; a secret one has ``"secret": True``."""
+        parameters = []
+        for name, type_, secret in self.db.execute(
+            "SELECT name, type, secret FROM callback_parameters "
+            "WHERE callback_id = ? AND version = ? ORDER BY position",
+            [callback_id, version],
+        ):
+            parameter = {"name": name, "type": type_}
+            if secret:
+                parameter["secret"] = True
+            parameters.append(parameter)
+        return parameters
 
     def get_version(self, portal_id: int, callback_id: int, version: int) -> dict:
         """Return one stored version; the join on callbacks filters by portal."""
@@ -192,8 +196,15 @@ class CallbackStore:
         for position, parameter in enumerate(fields["parameters"]):
             db.execute(
                 "INSERT INTO callback_parameters (callback_id, version, position, "
-                "name, type) VALUES (?, ?, ?, ?, ?)",
-                [callback_id, version, position, parameter["name"], parameter["type"]],
+                "name, type, secret) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    callback_id,
+                    version,
+                    position,
+                    parameter["name"],
+                    parameter["type"],
+                    int(bool(parameter.get("secret"))),
+                ],
             )
         return digest
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import sqlite_utils
+
+from server.history_schema import SCHEMA_V2
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +98,22 @@ CREATE TABLE global_function_versions (
 """
 
 # Each entry moves the schema from its index to index + 1.
-MIGRATIONS = [SCHEMA_V1]
+MIGRATIONS = [SCHEMA_V1, SCHEMA_V2]
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a migration into statements; a trigger body keeps its semicolons."""
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending)
+    return statements
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -122,9 +140,8 @@ def migrate(db: sqlite_utils.Database, now: str) -> int:
                 f"program's {len(MIGRATIONS)}; upgrade deluge-callbacks"
             )
         for version in range(current, len(MIGRATIONS)):
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            for statement in split_statements(MIGRATIONS[version]):
+                db.execute(statement)
             db.execute("INSERT INTO schema_version (version) VALUES (?)", [version + 1])
             logger.info("Migrated the database schema to version %d", version + 1)
         db.execute(

@@ -4,7 +4,7 @@ A token is ``secrets.token_urlsafe(32)`` (43 characters, 256 random bits).
 The database stores its SHA-256 digest, which the invoke path compares with
 ``hmac.compare_digest``, and a Fernet encryption of it, so the admin API can
 show the invocation URL again. The Fernet key lives in the data directory
-outside the database, so a copy of the database alone holds no usable token.
+outside the database, so a copy of the database alone contains no usable token.
 """
 
 from __future__ import annotations

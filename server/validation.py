@@ -104,7 +104,17 @@ def check_parameters(value: object) -> list[dict]:
         parameter_type = check_type(
             item.get("type"), PARAMETER_TYPES, f"type of parameter {name!r}"
         )
-        parameters.append({"name": name, "type": parameter_type})
+        parameter = {"name": name, "type": parameter_type}
+        secret = item.get("secret", False)
+        if not isinstance(secret, bool):
+            raise InvalidInput(
+                f"Field 'secret' of parameter {name!r} must be true or false",
+                field="parameters",
+            )
+        # Only secret parameters carry the key, so other records keep their shape.
+        if secret:
+            parameter["secret"] = True
+        parameters.append(parameter)
     return parameters
 
 

@@ -86,8 +86,8 @@
       .replace(/>/g, "&gt;");
   }
 
-  // Render tokens as one HTML string per line; a token that spans lines (a block
-  // comment, a multi-line string) is closed at each line end and reopened.
+  // Render tokens as one HTML string per line. A token that spans lines, such as
+  // a block comment, is closed at each line end and reopened on the next line.
   function highlightLines(text) {
     const lines = [""];
     for (const [kind, tokenText] of tokenize(text)) {
@@ -137,8 +137,8 @@
     }
 
     onInput() {
-      // Diagnostics name lines of the saved text; once it changes they may point
-      // at the wrong line, so they leave the editor (the list below stays).
+      // Diagnostics name lines of the saved text, so after an edit they may point
+      // at the wrong line. They leave the editor, and the list below stays.
       if (this.diagnostics.length) {
         this.diagnostics = [];
         this.root.dispatchEvent(new CustomEvent("diagnostics-stale"));

@@ -11,8 +11,8 @@ function setUpAutosubmit() {
   }
 }
 
-// Ask before a form with data-confirm is sent; on "confirm" the form is sent
-// with confirmed=1, which the server takes as the answer.
+// Ask before a form with data-confirm is sent. On "confirm" the form is sent
+// with confirmed=1, which the server reads as the confirmation.
 function setUpConfirmations() {
   const dialog = document.getElementById("confirm-dialog");
   if (!dialog) {
