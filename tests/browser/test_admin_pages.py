@@ -335,3 +335,53 @@ def test_history_diff_page(page, server):
     page.select_option("#diff-from", "2")
     page.click("button:has-text('Compare')")
     assert "are the same" in page.inner_text("#diff")
+
+
+def test_editor_highlighting_and_gutter(page):
+    page.goto("/admin/portals/1/callbacks/new")
+    script = "// note\nif (x == 1) {\n    info \"one\";\n}\nreturn '01-Jan-2025';"
+    page.fill("#fn-script", script)
+    assert page.locator(".code-gutter div").count() == 5
+    assert page.inner_text(".tok-comment") == "// note"
+    keywords = page.locator(".tok-keyword").all_inner_texts()
+    assert keywords == ["if", "info", "return"]
+    assert page.inner_text(".tok-string") == '"one"'
+    assert page.inner_text(".tok-date") == "'01-Jan-2025'"
+    assert page.locator(".tok-number").all_inner_texts() == ["1"]
+    # The highlighted copy has the same text as the textarea, character for
+    # character, so the caret lines up with what is drawn.
+    drawn = page.evaluate(
+        "Array.from(document.querySelectorAll('.code-line'))"
+        ".map((line) => line.textContent).join('\\n')"
+    )
+    assert drawn == script
+
+
+def test_editor_scroll_stays_aligned(page):
+    page.goto("/admin/portals/1/callbacks/new")
+    script = "\n".join(f"line_{n} = {n};" for n in range(1, 81))
+    page.fill("#fn-script", script)
+    page.evaluate(
+        "() => { const area = document.getElementById('fn-script');"
+        " area.scrollTop = area.scrollHeight;"
+        " area.dispatchEvent(new Event('scroll')); }"
+    )
+    positions = page.evaluate(
+        "() => ({area: document.getElementById('fn-script').scrollTop,"
+        " pre: document.querySelector('.code-area pre').scrollTop,"
+        " gutter: document.querySelector('.code-gutter').scrollTop})"
+    )
+    assert positions["area"] > 0
+    assert positions["pre"] == positions["area"]
+    assert positions["gutter"] == positions["area"]
+
+
+def test_tab_key_indents(page):
+    page.goto("/admin/portals/1/callbacks/new")
+    page.click("#fn-script")
+    page.keyboard.type("if (a) {")
+    page.keyboard.press("Enter")
+    page.keyboard.type("b = 1;")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.input_value("#fn-script") == "if (a) {\n    b = 1;\n        "
