@@ -107,9 +107,11 @@ def _unit_function(name: str, sign: int, unit: str):
             return add_days(moment, amount * 7, name)
         if unit == "days":
             return add_days(moment, amount, name)
-        if abs(amount) > 10**12:
-            raise DelugeError(f"{name}: count {amount} is out of range")
-        return add_elapsed(moment, timedelta(**{unit: amount}), name)
+        try:
+            delta = timedelta(**{unit: amount})
+        except OverflowError:
+            raise DelugeError(f"{name}: count {amount} is out of range") from None
+        return add_elapsed(moment, delta, name)
 
     shift.__name__ = name
     return shift

@@ -255,3 +255,18 @@ def test_to_date_time_missing_zone_is_error():
 def test_to_date_time_pm_marker():
     script = 'return "03/05/2019 02:07 PM".toDateTime("MM/dd/yyyy hh:mm a");'
     assert value_of(script) == "05-Mar-2019 14:07:00"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "addHour(999999999999)",
+        "addSeconds(-999999999999999)",
+        "addDay(99999999999)",
+        "addMonth(999999999)",
+        "addWeek(99999999999999)",
+        "addMinutes(9999999999999)",
+    ],
+)
+def test_huge_counts_are_errors(call):
+    assert error_of(f"return '01-Jan-2020'.{call};")
