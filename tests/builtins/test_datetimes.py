@@ -261,6 +261,7 @@ def test_to_date_time_pm_marker():
     "call",
     [
         "addHour(999999999999)",
+        "addHour(300000000000)",
         "addSeconds(-999999999999999)",
         "addDay(99999999999)",
         "addMonth(999999999)",
