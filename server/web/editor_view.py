@@ -28,10 +28,13 @@ class CompiledView:
 
     def errors_message(self) -> str:
         count = len(self.errors)
-        noun = "error" if count == 1 else "errors"
+        if count == 1:
+            found = "1 error, marked at its line"
+        else:
+            found = f"{count} errors, marked at their lines"
         return (
-            f"The saved script does not compile ({count} {noun}, marked at "
-            "their lines), so it cannot be published until they are fixed."
+            f"The saved script does not compile ({found}), so it cannot be "
+            "published until it is fixed."
         )
 
 
