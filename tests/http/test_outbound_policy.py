@@ -288,3 +288,17 @@ def test_redirect_to_file_scheme_is_rejected(ctx, server):
     url = server.url("/redirect?to=file:///etc/passwd")
     with pytest.raises(DelugeError, match="scheme 'file' is not allowed"):
         invoke_url(ctx, {"url": url})
+
+
+def test_host_without_addresses_fails():
+    ctx, backend = refusing_context(stub_resolver({"empty.test": []}))
+    with pytest.raises(DelugeError, match="empty.test could not be resolved"):
+        invoke_url(ctx, {"url": "http://empty.test/"})
+    assert backend.attempts == []
+
+
+def test_resolver_garbage_is_rejected():
+    ctx, backend = refusing_context(stub_resolver({"odd.test": ["not-an-ip"]}))
+    with pytest.raises(DelugeError, match="the resolver returned 'not-an-ip'"):
+        invoke_url(ctx, {"url": "http://odd.test/"})
+    assert backend.attempts == []
