@@ -8,7 +8,8 @@ also counts text made only of white space.
 from __future__ import annotations
 
 from runtime.builtins.numbers import parse_number
-from runtime.registry import ANY, builtin
+from runtime.builtins.support import builtin
+from runtime.registry import ANY
 from runtime.values import BOOLEAN, Collection, DelugeFile
 
 _CONTAINERS = (list, dict, Collection)

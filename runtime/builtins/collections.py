@@ -41,14 +41,16 @@ def _insert_one(ctx, collection: Collection, value) -> None:
     lists.add(ctx, collection.as_list(), value)
 
 
-@register(C, "insert", min_args=1, max_args=None, forms=METHOD, returns=None)
+@register(C, "insert", min_args=1, max_args=None, forms=METHOD, returns=None,
+          accepts_pairs=True)  # fmt: skip
 def insert(ctx, collection, *values):
     """Insert elements, or ``key: value`` pairs, by the collection's kind."""
     for value in values:
         _insert_one(ctx, collection, value)
 
 
-@register(C, "insertAll", min_args=1, forms=METHOD, returns=None)
+@register(C, "insertAll", min_args=1, forms=METHOD, returns=None,
+          accepts_pairs=True)  # fmt: skip
 def insert_all(ctx, collection, values):
     """Insert every element of a list, or every pair of a map or collection."""
     if type(values) is dict:

@@ -14,11 +14,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runtime.builtins.datetimes import to_datetime
 from runtime.builtins.numbers import parse_number
-from runtime.builtins.support import check_number, describe, register, render, text_arg
+from runtime.builtins.support import (
+    builtin,
+    check_number,
+    describe,
+    register,
+    render,
+    text_arg,
+)
 from runtime.date_patterns import PatternError, format_datetime, parse_datetime
 from runtime.dates import DateTextError, DateTime, parse_text
 from runtime.errors import DelugeError
-from runtime.registry import ANY, builtin
+from runtime.registry import ANY
 from runtime.values import DATETIME, DECIMAL, NUMBER, TEXT
 
 DATE_SOURCES = (TEXT, NUMBER, DATETIME)

@@ -23,9 +23,8 @@ import os
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from runtime.builtins.support import describe, int_arg, text_arg
+from runtime.builtins.support import builtin, describe, int_arg, text_arg
 from runtime.errors import DelugeError
-from runtime.registry import builtin
 from runtime.values import TEXT
 
 

@@ -12,9 +12,8 @@ import base64
 import binascii
 from urllib.parse import unquote_plus
 
-from runtime.builtins.support import describe, text_arg, text_limit_error
+from runtime.builtins.support import builtin, describe, text_arg, text_limit_error
 from runtime.errors import DelugeError
-from runtime.registry import builtin
 from runtime.values import TEXT, DelugeFile
 
 # Charset names Deluge accepts, mapped to Python codecs. Java's "UTF-16"

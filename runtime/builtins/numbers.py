@@ -12,9 +12,8 @@ import math
 import random
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from runtime.builtins.support import check_number, describe, int_arg, register
+from runtime.builtins.support import builtin, check_number, describe, int_arg, register
 from runtime.errors import DelugeError
-from runtime.registry import builtin
 from runtime.values import BOOLEAN, DECIMAL, LIST, NUMBER
 
 NUMERIC = (NUMBER, DECIMAL)

@@ -2,28 +2,64 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
-from runtime.registry import BOTH, builtin
-from runtime.values import NUMBER_MAX, NUMBER_MIN, Collection, TypedList, type_name
+from runtime.registry import BOTH
+from runtime.registry import builtin as registry_builtin
+from runtime.values import (
+    NUMBER_MAX,
+    NUMBER_MIN,
+    Collection,
+    KeyValue,
+    TypedList,
+    type_name,
+)
 
 
 def register(
     receiver_types: Iterable[str | None],
     name: str,
+    *,
+    accepts_pairs: bool = False,
     **options,
 ) -> Callable[[Callable], Callable]:
-    """Register one function as the same built-in for several receiver types."""
+    """Register one function as the same built-in for several receiver types.
+
+    Unless ``accepts_pairs`` is set, the registered function rejects a
+    ``key: value`` argument (a ``KeyValue``) with a Deluge error, so only the
+    collection built-ins ever see one.
+    """
     options.setdefault("forms", BOTH)
 
     def wrap(func: Callable) -> Callable:
+        target = func if accepts_pairs else _rejecting_pairs(func, name)
         for receiver_type in receiver_types:
-            builtin(receiver_type, name, **options)(func)
+            registry_builtin(receiver_type, name, **options)(target)
         return func
 
     return wrap
+
+
+def builtin(receiver_type: str | None, name: str, **options):
+    """Register a built-in for one receiver type, as ``register`` does."""
+    return register((receiver_type,), name, **options)
+
+
+def _rejecting_pairs(func: Callable, name: str) -> Callable:
+    @functools.wraps(func)
+    def checked(ctx, *args):
+        for value in args:
+            if type(value) is KeyValue:
+                raise DelugeError(
+                    f"Function '{name}' does not take a key: value pair; "
+                    "pass the value alone"
+                )
+        return func(ctx, *args)
+
+    return checked
 
 
 # The text-length limit of the default Limits, for callers without a context.
@@ -139,9 +175,11 @@ def check_number(value: int, function: str) -> int:
 
 def describe(value: object, width: int = 60) -> str:
     """Describe a value for an error message: its type and a short text."""
-    kind = type_name(value)
     if value is None:
         return "null"
+    if type(value) is KeyValue:
+        return "a key: value pair"
+    kind = type_name(value)
     if type(value) is not str and rendered_size_exceeds(value, 10 * width):
         return f"a {kind} value"
     text = render(value)

@@ -13,6 +13,7 @@ import regex
 from runtime import safe_regex
 from runtime.builtins.support import (
     bool_arg,
+    builtin,
     int_arg,
     register,
     render,
@@ -20,7 +21,7 @@ from runtime.builtins.support import (
     text_limit_error,
 )
 from runtime.errors import DelugeError
-from runtime.registry import ANY, METHOD, builtin
+from runtime.registry import ANY, METHOD
 from runtime.values import BOOLEAN, LIST, NUMBER, TEXT, TypedList
 
 T = (TEXT,)
