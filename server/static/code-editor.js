@@ -120,6 +120,9 @@
       this.diagnostics = [];
       this.linkedLine = null;
       this.listeners = [];
+      // Escape releases the Tab key for one press, so that keyboard users can
+      // leave the editor; any other key captures it again.
+      this.tabMovesFocus = false;
       root.classList.add("enhanced");
       this.textarea.addEventListener("input", () => this.onInput());
       this.textarea.addEventListener("scroll", () => this.syncScroll());
@@ -259,6 +262,15 @@
     }
 
     onKeyDown(event) {
+      if (event.key === "Escape") {
+        this.tabMovesFocus = true;
+        return;
+      }
+      const released = this.tabMovesFocus;
+      this.tabMovesFocus = false;
+      if (event.key === "Tab" && released) {
+        return;
+      }
       if (event.key === "Tab" && !event.ctrlKey && !event.altKey &&
           !event.metaKey && !event.shiftKey) {
         event.preventDefault();

@@ -385,3 +385,13 @@ def test_tab_key_indents(page):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.input_value("#fn-script") == "if (a) {\n    b = 1;\n        "
+
+
+def test_escape_releases_tab_key(page):
+    page.goto("/admin/portals/1/callbacks/new")
+    page.click("#fn-script")
+    page.keyboard.type("a = 1;")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.input_value("#fn-script") == "a = 1;"
+    assert page.evaluate("document.activeElement.id") != "fn-script"
