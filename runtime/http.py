@@ -359,7 +359,7 @@ def body_value(ctx, response: OutboundResponse, response_format, decoding):
     if response_format == "TEXT":
         return text
     # A UTF-8 byte order mark would make an otherwise valid JSON body text.
-    candidate = text[1:] if text.startswith("\ufeff") else text
+    candidate = text.removeprefix("\ufeff")
     looks_json = candidate.lstrip()[:1] in ("{", "[")
     if response_format != "JSON" and not (looks_json or is_json(mime)):
         return text
