@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("file", type=Path)
     run.add_argument("--arguments", default="{}", help="the arguments as a JSON object")
     _add_signature_options(run)
+
+    from server.cli_profile import add_profile_parser
+
+    add_profile_parser(commands)
     return parser
 
 
@@ -80,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             from server.cli_check import check_command
 
             return check_command(options)
+        if options.command == "profile":
+            from server.cli_profile import profile_command
+
+            return profile_command(options)
         return run_command(options)
     except UsageError as exc:
         print(f"deluge-callbacks: error: {exc}", file=sys.stderr)
