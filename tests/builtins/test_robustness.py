@@ -5,6 +5,7 @@ so each built-in must turn bad input into a ``DelugeError`` (or a
 ``LimitExceeded``) that names the problem.
 """
 
+import itertools
 import math
 
 import pytest
@@ -118,3 +119,38 @@ def test_builtin_raises_only_deluge_errors(entry):
                         f"{entry.name}({receiver!r}, {args!r}) raised "
                         f"{type(error).__name__}: {error}"
                     )
+
+
+MIXED = [None, "x", "05-Mar-2019", -3, 2.5, [1], {"k": 1}, True]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [e for e in ENTRIES if e.max_args is None or e.max_args >= 2],
+    ids=[
+        f"{e.receiver_type}.{e.name}"
+        for e in ENTRIES
+        if e.max_args is None or e.max_args >= 2
+    ],
+)
+def test_builtin_mixed_arguments(entry):
+    ctx = ExecutionContext(limits=Limits(wall_time_seconds=5, text_length=100_000))
+    if entry.receiver_type is None:
+        receivers = [None]
+    else:
+        receivers = [value for value in MIXED if _accepts(entry, value)]
+    for receiver in receivers:
+        for first, second in itertools.product(MIXED, repeat=2):
+            args = (first, second)[: max(entry.min_args, 2)]
+            try:
+                if entry.receiver_type is None:
+                    entry.func(ctx, *args)
+                else:
+                    entry.func(ctx, _copy(receiver), *args)
+            except (DelugeError, LimitExceeded):
+                pass
+            except Exception as error:  # noqa: BLE001 - the point of the test
+                pytest.fail(
+                    f"{entry.name}({receiver!r}, {args!r}) raised "
+                    f"{type(error).__name__}: {error}"
+                )
