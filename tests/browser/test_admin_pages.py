@@ -395,3 +395,35 @@ def test_escape_releases_tab_key(page):
     page.keyboard.press("Tab")
     assert page.input_value("#fn-script") == "a = 1;"
     assert page.evaluate("document.activeElement.id") != "fn-script"
+
+
+def test_edit_published_keeps_url(page, server):
+    record = create_callback(
+        server,
+        1,
+        name=unique("greeting"),
+        api_name=unique("greeting"),
+        publish=True,
+        parameters=[{"name": "who", "type": "string"}],
+        script='return "Hello " + who;',
+    )
+    page.goto(f"/admin/portals/1/callbacks/{record['id']}")
+    url = page.input_value("#invocation-url")
+    page.fill("#fn-script", 'return "Good morning " + who;')
+    page.click("button[value=save]")
+    page.wait_for_selector(".message.success")
+    assert "Saved version 2." in page.inner_text(".message.success")
+    assert page.inner_text(".badge") == "Published"
+    assert page.input_value("#invocation-url") == url
+
+    arguments = urllib.parse.quote(json.dumps({"who": "Ana"}))
+    response = httpx.get(f"{url}&arguments={arguments}")
+    assert response.status_code == 200
+    assert response.json() == {"output": "Good morning Ana"}
+
+    page.uncheck("#fn-publish")
+    page.click("button[value=save]")
+    page.wait_for_selector(".message.success")
+    assert page.inner_text(".badge") == "Draft"
+    assert page.locator("#invocation-url").count() == 0
+    assert httpx.get(f"{url}&arguments={arguments}").status_code == 404
