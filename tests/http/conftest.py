@@ -66,6 +66,8 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             self._send(200, "café".encode("latin-1"), "text/plain; charset=iso-8859-1")
         elif route == "/json-as-text":
             self._send(200, b'{"a": 1}', "text/plain")
+        elif route == "/bom-json":
+            self._send(200, b'\xef\xbb\xbf{"a": 1}')
         elif route == "/empty":
             self._send(200, b"")
         elif route == "/status":

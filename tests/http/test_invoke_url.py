@@ -248,3 +248,14 @@ def test_connection_refused_is_catchable(ctx, server):
         DelugeError, match=r"invokeurl to http://127\.0\.0\.1:9/x failed"
     ):
         invoke_url(ctx, {"url": "http://127.0.0.1:9/x?secret=abc"})
+
+
+def test_proxy_environment_is_ignored(ctx, server, monkeypatch):
+    # A proxy would resolve the host itself and bypass the address check.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    assert invoke_url(ctx, {"url": server.url("/json")}) == JSON_OBJECT
+
+
+def test_bom_before_json_is_ignored(ctx, server):
+    assert invoke_url(ctx, {"url": server.url("/bom-json")}) == {"a": 1}
