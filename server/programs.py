@@ -7,6 +7,7 @@ A cache miss or a rejected cache entry is never an error for the caller.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -112,6 +113,9 @@ class ProgramLoader:
         self.code_cache = code_cache
         self.table: ProgramTable[LoadedProgram] = ProgramTable(table_size)
         self.statistics = LoaderStatistics()
+        # Memoized because every invocation needs it: the inputs are values of
+        # the stored row, and the compiler version is fixed for the process.
+        self._live_key = functools.lru_cache(maxsize=65536)(self._compute_live_key)
 
     # Compiling
 
@@ -224,14 +228,25 @@ class ProgramLoader:
 
     # Loading for the invoke path
 
+    def _compute_live_key(
+        self, callback_id: int, version: int, dependencies_json: str, digest: str
+    ) -> tuple[str, list]:
+        dependencies = json.loads(dependencies_json)
+        key = self.key(callback_id, version, dependencies, {"digest": digest})
+        return key, dependencies
+
     def load_live(self, portal_id: int, target: dict) -> LoadedProgram:
         """Return the live program of an invocation target.
 
         Raises ``CompileFailed`` only if the stored script no longer compiles
         (for example after a compiler upgrade).
         """
-        dependencies = json.loads(target["dependencies"])
-        key = self.key(target["callback_id"], target["version"], dependencies, target)
+        key, dependencies = self._live_key(
+            target["callback_id"],
+            target["version"],
+            target["dependencies"],
+            target["digest"],
+        )
         loaded = self.table.get(key)
         if loaded is not None:
             self.statistics.add("memory_hits")

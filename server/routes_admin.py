@@ -178,6 +178,36 @@ async def callback_python(request: Request) -> JSONResponse:
 
 
 @admin_endpoint
+async def list_versions(request: Request) -> JSONResponse:
+    versions = await run_in_threadpool(
+        _service(request).storage.list_versions,
+        path_int(request, "portal"),
+        path_int(request, "callback"),
+    )
+    return JSONResponse({"versions": versions})
+
+
+@admin_endpoint
+async def read_version(request: Request) -> JSONResponse:
+    row = await run_in_threadpool(
+        _service(request).storage.get_version,
+        path_int(request, "portal"),
+        path_int(request, "callback"),
+        path_int(request, "version"),
+    )
+    return JSONResponse(
+        {
+            "id": row["callback_id"],
+            "version": row["version"],
+            "script": row["script"],
+            "return_type": row["return_type"],
+            "parameters": row["parameters"],
+            "created_at": row["created_at"],
+        }
+    )
+
+
+@admin_endpoint
 async def execute_callback(request: Request) -> JSONResponse:
     body = await json_body(request)
     report = await run_in_threadpool(
@@ -241,6 +271,16 @@ routes = [
     Route(
         f"{PREFIX}/callbacks/{{callback:int}}/python",
         callback_python,
+        methods=["GET"],
+    ),
+    Route(
+        f"{PREFIX}/callbacks/{{callback:int}}/versions",
+        list_versions,
+        methods=["GET"],
+    ),
+    Route(
+        f"{PREFIX}/callbacks/{{callback:int}}/versions/{{version:int}}",
+        read_version,
         methods=["GET"],
     ),
     Route(

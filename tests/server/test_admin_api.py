@@ -111,8 +111,12 @@ def test_edit_versions_only_code_changes(live):
     edited = live.admin.put(path, json={"script": 'return "Hi " + who;'}).json()
     assert edited["version"] == 2
     assert edited["script"] == 'return "Hi " + who;'
-    old = live.service.storage.get_version(1, created["id"], 1)
+    versions = live.admin.get(f"{path}/versions").json()["versions"]
+    assert [v["version"] for v in versions] == [1, 2]
+    old = live.admin.get(f"{path}/versions/1").json()
     assert old["script"] == GREET["script"]
+    assert old["parameters"] == GREET["parameters"]
+    assert live.admin.get(f"{path}/versions/3").status_code == 404
 
 
 def test_edit_of_published_keeps_token(live):
