@@ -12,18 +12,32 @@ from runtime.builtins.support import describe, int_arg, register, render
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
-from runtime.values import BOOLEAN, LIST, NUMBER, Collection, TypedList, type_name
+from runtime.values import (
+    BOOLEAN,
+    DATETIME,
+    LIST,
+    NUMBER,
+    Collection,
+    TypedList,
+    type_name,
+)
 
 L = (LIST,)
 
 
 def _element(ctx, items, value):
     """Return ``value`` as an element of ``items``, converted for a typed list."""
-    if type(items) is TypedList:
-        from runtime.namespace import convert_element
+    if type(items) is not TypedList:
+        return value
+    if items.element_type == DATETIME and type(value) is int:
+        # Zoho's typed-list page: a bare number in a date-time list counts
+        # milliseconds since the epoch.
+        from runtime.dates import DateTime
 
-        return convert_element(ctx, items.element_type, value)
-    return value
+        return DateTime.from_epoch_ms(value, ctx.tz)
+    from runtime.namespace import convert_element
+
+    return convert_element(ctx, items.element_type, value)
 
 
 def elements_of(value, function: str) -> list:

@@ -170,3 +170,8 @@ def test_collection_get_key_of_missing_value():
 def test_collection_size_and_empty():
     assert value_of("return Collection().isEmpty();") is True
     assert value_of('return Collection("x").size();') == 1
+
+
+def test_date_list_reads_epoch_number():
+    script = "l = List:Date(); l.add(1000); return l;"
+    assert value_of(script, tz="America/Los_Angeles") == ["31-Dec-1969 16:00:01"]
