@@ -329,17 +329,30 @@ def response_value(ctx, response: OutboundResponse, options: ResponseOptions):
     value = body_value(ctx, response, options.response_format, options.decoding)
     if not options.detailed:
         return value
+    return detailed_map(response, value)
+
+
+def detailed_map(response: OutboundResponse, body: object) -> dict:
+    """Build the detailed result map of a response around its converted body.
+
+    The key order and the lower-case header names follow the response format
+    shown on Zoho's getUrl help page (zoho.com/deluge/help/web-data/geturl.html).
+    """
     return {
-        "responseCode": response.status,
-        "responseText": value,
+        "responseText": body,
         "responseHeader": header_map(response),
+        "responseCode": response.status,
     }
 
 
 def header_map(response: OutboundResponse) -> dict:
-    """Return the response headers as a map; repeated headers are joined by ', '."""
+    """Return the response headers as a map with lower-case names.
+
+    Repeated headers are joined by ", ", as HTTP allows for list-valued fields.
+    """
     headers: dict[str, str] = {}
-    for name, value in response.headers:
+    for raw_name, value in response.headers:
+        name = raw_name.lower()
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
 

@@ -3,15 +3,15 @@
 They are function-only forms of the ``invokeurl`` task and share its client,
 address checks and caps (``runtime.http``). With ``simple`` true, the
 default, they return the response body as text. With ``simple`` false they
-return a map of ``responseCode`` (number), ``responseText`` (the body as
-text) and ``responseHeader`` (map). A 4xx or 5xx response is a result, not an
+return a map of ``responseText`` (the body as text), ``responseHeader``
+(map) and ``responseCode`` (number). A 4xx or 5xx response is a result, not an
 error.
 """
 
 from __future__ import annotations
 
 from runtime.errors import DelugeError
-from runtime.http import body_value, build_request, header_map, send
+from runtime.http import body_value, build_request, detailed_map, send
 from runtime.registry import builtin
 from runtime.values import Collection, type_name
 
@@ -22,11 +22,7 @@ def _fetch(ctx, task: str, params: dict, simple: bool) -> object:
     text = body_value(ctx, response, "TEXT", None)
     if simple:
         return text
-    return {
-        "responseCode": response.status,
-        "responseText": text,
-        "responseHeader": header_map(response),
-    }
+    return detailed_map(response, text)
 
 
 def _is_map(value: object) -> bool:

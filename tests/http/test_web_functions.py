@@ -22,7 +22,7 @@ def test_get_url_detailed_map(ctx, server):
     result = call_function(ctx, "geturl", (server.url("/status?code=404"), False))
     assert result["responseCode"] == 404
     assert json.loads(result["responseText"]) == {"status": 404}
-    assert result["responseHeader"]["Content-Type"] == "application/json"
+    assert result["responseHeader"]["content-type"] == "application/json"
 
 
 def test_get_url_sends_headers(ctx, server):
