@@ -109,7 +109,7 @@ def build_request(ctx, params: dict, task: str) -> OutboundRequest:
     content_type = params.get("content-type")
     if content_type is not None:
         content_type = _single_line(to_text(content_type), "content-type", task)
-        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        headers = _without(headers, "content-type")
         headers.append(("Content-Type", content_type))
     request = OutboundRequest(method=method, url=url, headers=headers)
     _set_body(
@@ -160,9 +160,7 @@ def _set_body(request: OutboundRequest, parameters, body, files, task: str) -> N
             )
         request.form = _form_pairs(parameters or {})
         # httpx writes the multipart boundary into its own Content-Type.
-        request.headers = [
-            (k, v) for k, v in request.headers if k.lower() != "content-type"
-        ]
+        request.headers = _without(request.headers, "content-type")
         if body is not None:
             raise DelugeError(f"{task}: use either files or body, not both")
         return
@@ -184,6 +182,13 @@ def _set_body(request: OutboundRequest, parameters, body, files, task: str) -> N
             request.query = _form_pairs(parameters)
         elif is_json(mime):
             _set_content(request, parameters, declared)
+        elif mime == "multipart/form-data":
+            # Fields without a file name; httpx adds the boundary parameter.
+            request.files = [
+                (key, (None, value.encode("utf-8"), None))
+                for key, value in _form_pairs(parameters)
+            ]
+            request.headers = _without(request.headers, "content-type")
         else:
             request.form = _form_pairs(parameters)
         return
@@ -476,6 +481,10 @@ def _single_line(text: str, field_name: str, task: str) -> str:
     if "\r" in text or "\n" in text:
         raise DelugeError(f"{task}: the {field_name} contains a line break")
     return text
+
+
+def _without(pairs: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    return [(key, value) for key, value in pairs if key.lower() != name]
 
 
 def _header(pairs: list[tuple[str, str]], name: str) -> str | None:

@@ -126,7 +126,7 @@ class OutboundRequest:
     query: list[tuple[str, str]] = field(default_factory=list)
     content: bytes | None = None
     form: list[tuple[str, str]] | None = None
-    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    files: list[tuple[str, tuple[str | None, bytes, str | None]]] | None = None
     # Extra header names that carry a secret, dropped on a cross-origin redirect.
     secret_headers: frozenset[str] = frozenset()
 

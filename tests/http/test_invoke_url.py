@@ -260,3 +260,15 @@ def test_proxy_environment_is_ignored(ctx, server, monkeypatch):
 
 def test_bom_before_json_is_ignored(ctx, server):
     assert invoke_url(ctx, {"url": server.url("/bom-json")}) == {"a": 1}
+
+
+def test_multipart_content_type_sends_fields(ctx, server):
+    params = {
+        "url": server.url("/echo"),
+        "type": "POST",
+        "content-type": "multipart/form-data",
+        "parameters": {"summary": "Zoë"},
+    }
+    echo = invoke_url(ctx, params)
+    assert echo["headers"]["content-type"].startswith("multipart/form-data; boundary=")
+    assert 'Content-Disposition: form-data; name="summary"\r\n\r\nZoë' in echo["body"]
