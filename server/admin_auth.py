@@ -10,10 +10,13 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.errors import ApiError, InvalidInput, Unauthorized
+from server.errors import ApiError, InvalidInput, NotFound, Unauthorized
 from server.request_body import parse_json, read_body
 
 logger = logging.getLogger(__name__)
+
+# Ids are SQLite integers: signed 64-bit.
+MAX_ID = 2**63 - 1
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -69,5 +72,7 @@ async def json_body(request: Request) -> dict:
 def path_int(request: Request, name: str) -> int:
     value = request.path_params[name]
     if isinstance(value, int):
+        if value > MAX_ID:
+            raise NotFound(f"No {name} has the id {value}")
         return value
     raise InvalidInput(f"Invalid {name} {value!r}: expected an integer")

@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 SERVICE_NAME = "callbackFunctions"
 INVALID_URL_BODY = {"content": "Invalid callback function url"}
+# SQLite integers are signed 64-bit, at most 19 digits.
+MAX_ID_DIGITS = 18
 FIELDS = ("serviceName", "api_name", "auth_token", "PORTALID", "arguments")
 
 
@@ -136,6 +138,7 @@ async def app_integrations(request: Request) -> Response:
         or not isinstance(token, str)
         or not isinstance(portal_text, str | int)
         or not str(portal_text).isdigit()
+        or len(str(portal_text)) > MAX_ID_DIGITS
     ):
         logger.info("Rejected invocation with an incomplete URL")
         return invalid_url()

@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from server import callbacks
-from server.admin_auth import admin_endpoint, json_body, path_int
+from server.admin_auth import MAX_ID, admin_endpoint, json_body, path_int
 from server.errors import InvalidInput
 from server.programs import compiler_version
 from server.storage_portals import check_time_zone
@@ -128,7 +128,10 @@ async def delete_callback(request: Request) -> JSONResponse:
 async def delete_many_callbacks(request: Request) -> JSONResponse:
     body = await json_body(request)
     ids = body.get("ids")
-    if not isinstance(ids, list) or not ids or not all(type(i) is int for i in ids):
+    valid_ids = isinstance(ids, list) and all(
+        type(i) is int and 0 < i <= MAX_ID for i in ids
+    )
+    if not valid_ids or not ids:
         raise InvalidInput(
             "'ids' must be a non-empty list of callback ids", field="ids"
         )

@@ -317,3 +317,15 @@ def test_response_size_limit(tmp_path, monkeypatch):
         response = live.client.get("/AppIntegrations", params=query_of(record["url"]))
         assert response.status_code == 500
         assert "response size (100 bytes)" in response.json()["errorMessage"]
+
+
+def test_huge_portal_id_is_invalid_url(live):
+    record = publish_double(live)
+    query = {**query_of(record["url"]), "PORTALID": "9" * 30}
+    response = invoke(live, query, {"n": 1})
+    assert response.status_code == 404
+    assert response.json() == INVALID_URL
+    admin = live.admin.get("/api/v1/portals/" + "9" * 30 + "/callbacks")
+    assert admin.status_code == 404
+    bulk = live.admin.post("/api/v1/portals/1/callbacks/delete", json={"ids": [10**30]})
+    assert bulk.status_code == 400
