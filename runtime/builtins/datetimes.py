@@ -126,8 +126,8 @@ _UNITS = {
     "Minutes": "minutes",
     "Seconds": "seconds",
 }
-# Zoho's pages spell the time units both ways (addMinutes, addSeconds), and
-# scripts also write the singular.
+# The plural names (addMinutes, addSeconds) are the documented ones; the
+# singular spellings are accepted as aliases.
 _ALIASES = {"Minutes": ("Minute",), "Seconds": ("Second",)}
 
 for _unit_name, _unit in _UNITS.items():
