@@ -83,3 +83,13 @@ def test_cases_file_is_complete():
     ids = [case["id"] for case in CASES]
     assert len(ids) == len(set(ids))
     assert len(ids) >= 200
+
+
+def test_same_value_rules():
+    assert same_value(4.0, 4)
+    assert same_value({"a": 1}, {"a": 1.0})
+    assert not same_value(True, 1)
+    assert not same_value(1, True)
+    assert not same_value([1], [1, 2])
+    assert not same_value("1", 1)
+    assert not same_value({"a": 1}, {"b": 1})
