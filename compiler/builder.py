@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer, v_args
+import threading
+
+from lark import Token, Transformer
 
 from compiler import nodes as n
 
@@ -38,49 +40,47 @@ def unescape(body: str) -> str:
     return _ESCAPE.sub(replace, body)
 
 
-class BuildError(Exception):
-    """A construct that parsed but is not valid Deluge, at a position."""
+class BuildFindings(threading.local):
+    """Errors and warnings of the parse running on this thread.
 
-    def __init__(self, line: int, column: int, message: str, kind: str = "syntax"):
-        super().__init__(message)
-        self.line = line
-        self.column = column
-        self.message = message
-        self.kind = kind
+    The parser, and so the builder, is shared by every thread of the process,
+    so ``compiler.parser`` resets these lists before each parse.
+    """
 
-
-def _pos(meta, children=()) -> tuple[int, int]:
-    if not getattr(meta, "empty", True):
-        return meta.line, meta.column
-    for child in children:
-        if isinstance(child, Token):
-            return child.line, child.column
-        if isinstance(child, n.Node):
-            return child.line, child.column
-    return 1, 1
+    def __init__(self):
+        self.errors: list[tuple[int, int, str]] = []
+        self.warnings: list[tuple[int, int, str]] = []
 
 
 def _exprs(children) -> list:
     return [c for c in children if not isinstance(c, Token)]
 
 
-@v_args(meta=True)
 class TreeBuilder(Transformer):
-    """Build ``compiler.nodes`` from a parse tree; one instance per parse."""
+    """Build ``compiler.nodes`` while Lark parses, with no parse tree between.
+
+    Lark calls these methods on each reduction (the ``transformer`` option of
+    the LALR parser). A construct that parses but is not valid Deluge goes to
+    ``findings.errors``, and the method still returns a node so that the parse
+    goes on and reports the errors after it.
+    """
 
     def __init__(self):
         super().__init__()
-        self.warnings: list[tuple[int, int, str]] = []
+        self.findings = BuildFindings()
+
+    def error(self, line: int, column: int, message: str) -> None:
+        self.findings.errors.append((line, column, message))
 
     # Top level
 
-    def functions(self, meta, children):
+    def functions(self, children):
         return list(children)
 
-    def body(self, meta, children):
+    def body(self, children):
         return [c for c in children if c is not None]
 
-    def funcdef(self, meta, children):
+    def funcdef(self, children):
         return_type, qualname = children[0], children[1]
         params = [c for c in children[2:-1] if c is not None]
         body = children[-1]
@@ -93,30 +93,30 @@ class TreeBuilder(Transformer):
             body,
         )
 
-    def qualname(self, meta, children):
+    def qualname(self, children):
         return ".".join(str(c) for c in children)
 
-    def param(self, meta, children):
+    def param(self, children):
         type_token, name = children
         return n.Param(str(type_token).lower(), str(name), name.line, name.column)
 
-    def block(self, meta, children):
+    def block(self, children):
         return [c for c in children[1:-1] if c is not None]
 
     # Statements
 
-    def assign(self, meta, children):
+    def assign(self, children):
         name, value = children
         return n.Assign(name.line, name.column, str(name), value)
 
-    def aug_assign(self, meta, children):
+    def aug_assign(self, children):
         name, op, value = children
         return n.AugAssign(name.line, name.column, str(name), str(op)[0], value)
 
-    def expr_stmt(self, meta, children):
+    def expr_stmt(self, children):
         (value,) = children
         if not isinstance(value, (n.Call, n.MethodCall, n.Task, n.FormQuery)):
-            raise BuildError(
+            self.error(
                 value.line,
                 value.column,
                 "Improper statement: an expression on its own must be a call; "
@@ -124,7 +124,7 @@ class TreeBuilder(Transformer):
             )
         return n.ExprStatement(value.line, value.column, value)
 
-    def if_stmt(self, meta, children):
+    def if_stmt(self, children):
         keyword, condition, body = children[0], children[1], children[2]
         branches = [(condition, body)]
         orelse = None
@@ -133,10 +133,10 @@ class TreeBuilder(Transformer):
             branches.extend(more_branches)
         return n.If(keyword.line, keyword.column, branches, orelse)
 
-    def else_block(self, meta, children):
+    def else_block(self, children):
         return [], children[1]
 
-    def else_if(self, meta, children):
+    def else_if(self, children):
         condition, body = children[2], children[3]
         branches = [(condition, body)]
         orelse = None
@@ -145,12 +145,12 @@ class TreeBuilder(Transformer):
             branches.extend(more_branches)
         return branches, orelse
 
-    def condition(self, meta, children):
+    def condition(self, children):
         return children[0]
 
-    def single_equals(self, meta, children):
+    def single_equals(self, children):
         left, right = children
-        self.warnings.append(
+        self.findings.warnings.append(
             (
                 left.line,
                 left.column,
@@ -159,14 +159,14 @@ class TreeBuilder(Transformer):
         )
         return n.Binary(left.line, left.column, "==", left, right)
 
-    def foreach(self, meta, children):
+    def foreach(self, children):
         keyword, _each, var, _in, iterable, body = children
         return n.ForEach(keyword.line, keyword.column, str(var), iterable, body)
 
-    def foreach_index(self, meta, children):
+    def foreach_index(self, children):
         keyword, _each, word, var, _in, iterable, body = children
         if str(word).lower() != "index":
-            raise BuildError(
+            self.error(
                 word.line,
                 word.column,
                 f"Expecting 'in' or 'index' after 'for each' but found '{word}'",
@@ -175,44 +175,44 @@ class TreeBuilder(Transformer):
             keyword.line, keyword.column, str(var), iterable, body, index=True
         )
 
-    def break_stmt(self, meta, children):
+    def break_stmt(self, children):
         return n.Break(children[0].line, children[0].column)
 
-    def continue_stmt(self, meta, children):
+    def continue_stmt(self, children):
         return n.Continue(children[0].line, children[0].column)
 
-    def return_stmt(self, meta, children):
+    def return_stmt(self, children):
         keyword = children[0]
         value = children[1] if len(children) > 1 else None
         return n.Return(keyword.line, keyword.column, value)
 
-    def info_stmt(self, meta, children):
+    def info_stmt(self, children):
         keyword, value = children
         return n.Info(keyword.line, keyword.column, value)
 
-    def throw_stmt(self, meta, children):
+    def throw_stmt(self, children):
         keyword, value = children
         return n.Throw(keyword.line, keyword.column, value)
 
-    def try_stmt(self, meta, children):
+    def try_stmt(self, children):
         keyword, body, _catch, var, handler = children
         return n.Try(
             keyword.line, keyword.column, body, str(var), handler, var.line, var.column
         )
 
-    def creator_alert(self, meta, children):
+    def creator_alert(self, children):
         return n.CreatorOnly(children[0].line, children[0].column, "alert")
 
-    def creator_reload(self, meta, children):
+    def creator_reload(self, children):
         return n.CreatorOnly(children[0].line, children[0].column, "reload")
 
-    def creator_insert(self, meta, children):
+    def creator_insert(self, children):
         return n.CreatorOnly(children[0].line, children[0].column, "insert into")
 
-    def creator_field(self, meta, children):
+    def creator_field(self, children):
         return None
 
-    def empty_stmt(self, meta, children):
+    def empty_stmt(self, children):
         return None
 
     # Expressions
@@ -224,17 +224,17 @@ class TreeBuilder(Transformer):
             result = node_type(result.line, result.column, str(op), result, right)
         return result
 
-    def or_expr(self, meta, children):
+    def or_expr(self, children):
         return self._chain(children, n.Logic)
 
     and_expr = or_expr
 
-    def eq_expr(self, meta, children):
+    def eq_expr(self, children):
         return self._chain(children, n.Binary)
 
     rel_expr = add_expr = mul_expr = eq_expr
 
-    def unary(self, meta, children):
+    def unary(self, children):
         op, operand = children
         if str(op) == "-" and isinstance(operand, (n.Number, n.Decimal)):
             operand.value = -operand.value
@@ -242,11 +242,11 @@ class TreeBuilder(Transformer):
             return operand
         return n.Unary(op.line, op.column, str(op), operand)
 
-    def member(self, meta, children):
+    def member(self, children):
         receiver, name = children
         return n.Member(receiver.line, receiver.column, receiver, str(name))
 
-    def method_call(self, meta, children):
+    def method_call(self, children):
         receiver, name, args = children
         dotted = _dotted_name(receiver)
         if dotted is not None and dotted.split(".")[0].lower() == "zoho":
@@ -255,59 +255,59 @@ class TreeBuilder(Transformer):
             return n.Call(receiver.line, receiver.column, f"{dotted}.{name}", args)
         return n.MethodCall(name.line, name.column, receiver, str(name), args)
 
-    def call_args(self, meta, children):
+    def call_args(self, children):
         return [c for c in children if c is not None]
 
-    def kv_arg(self, meta, children):
+    def kv_arg(self, children):
         key, value = children
         return n.KeyValueArg(key.line, key.column, key, value)
 
-    def number(self, meta, children):
+    def number(self, children):
         token = children[0]
         return n.Number(token.line, token.column, int(token))
 
-    def decimal(self, meta, children):
+    def decimal(self, children):
         token = children[0]
         text = str(token)
         if text.endswith("."):
             text += "0"
         return n.Decimal(token.line, token.column, float(text))
 
-    def string(self, meta, children):
+    def string(self, children):
         token = children[0]
         return n.Text(token.line, token.column, unescape(str(token)[1:-1]))
 
-    def squoted(self, meta, children):
+    def squoted(self, children):
         token = children[0]
         return n.DateLiteral(token.line, token.column, str(token)[1:-1])
 
-    def true(self, meta, children):
+    def true(self, children):
         return n.Boolean(children[0].line, children[0].column, True)
 
-    def false(self, meta, children):
+    def false(self, children):
         return n.Boolean(children[0].line, children[0].column, False)
 
-    def null(self, meta, children):
+    def null(self, children):
         return n.Null(children[0].line, children[0].column)
 
-    def name(self, meta, children):
+    def name(self, children):
         token = children[0]
         return n.Name(token.line, token.column, str(token))
 
-    def call(self, meta, children):
+    def call(self, children):
         name, args = children
         return n.Call(name.line, name.column, str(name), args)
 
-    def if_expr(self, meta, children):
+    def if_expr(self, children):
         keyword, condition, then, otherwise = children
         return n.IfExpr(keyword.line, keyword.column, condition, then, otherwise)
 
-    def typed_list(self, meta, children):
+    def typed_list(self, children):
         token, args = children
         element_type = str(token).split(":", 1)[1].strip()
         return n.TypedList(token.line, token.column, element_type, args)
 
-    def brace_literal(self, meta, children):
+    def brace_literal(self, children):
         opener = children[0]
         inner = children[1] if len(children) > 2 else None
         if inner is None:
@@ -317,35 +317,34 @@ class TreeBuilder(Transformer):
             return n.MapLiteral(opener.line, opener.column, items)
         return n.ListLiteral(opener.line, opener.column, items)
 
-    def bracket_list(self, meta, children):
-        line, column = _pos(meta, children)
-        items = children[0] if children and children[0] is not None else None
-        return n.ListLiteral(line, column, items[1] if items else [])
+    def bracket_list(self, children):
+        opener, items = children[0], children[1]
+        return n.ListLiteral(opener.line, opener.column, items[1] if items else [])
 
-    def list_items(self, meta, children):
+    def list_items(self, children):
         return "list", _exprs(children)
 
-    def map_items(self, meta, children):
+    def map_items(self, children):
         return "map", _exprs(children)
 
-    def map_item(self, meta, children):
+    def map_item(self, children):
         key, value = children
         return key, value
 
-    def paren(self, meta, children):
+    def paren(self, children):
         return children[0]
 
-    def task(self, meta, children):
+    def task(self, children):
         name = children[0]
         params = [c for c in children[1:] if c is not None]
         return n.Task(name.line, name.column, str(name).lower(), params)
 
-    def task_param(self, meta, children):
+    def task_param(self, children):
         key, value = children[0], children[1]
         text = " ".join(str(key).rstrip(":").split()).lower()
         return n.TaskParam(key.line, key.column, text, value)
 
-    def form_query(self, meta, children):
+    def form_query(self, children):
         name, criteria = children
         return n.FormQuery(name.line, name.column, str(name), criteria)
 
