@@ -11,7 +11,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from server import connections, routes_admin, routes_globals
+from server import (
+    connections,
+    health,
+    routes_admin,
+    routes_backup,
+    routes_globals,
+    routes_history,
+)
+from server.history_writer import HistoryWriter
 from server.invoke import app_integrations
 from server.logging_setup import configure_logging
 from server.service import Service
@@ -82,6 +90,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         service = Service(settings)
+        service.history = HistoryWriter(
+            service.storage, settings.history_max_rows, settings.history_max_age_days
+        )
         app.state.service = service
         logger.info(
             "Service started with data directory %s (database %s, cache %s)",
@@ -92,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            # In-flight requests have finished here, so every row is queued.
+            service.history.close()
             service.close()
             logger.info("Service stopped")
 
@@ -100,6 +113,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *routes_admin.routes,
         *routes_globals.routes,
         *connections.routes,
+        *health.routes,
+        *routes_history.routes,
+        *routes_backup.routes,
         web_routes(),
     ]
     return Starlette(

@@ -46,6 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="worker processes (default 1)"
     )
     serve.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR")
+    serve.add_argument(
+        "--timeout-graceful-shutdown",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="on SIGTERM or SIGINT, wait this long for in-flight requests "
+        "(default 30)",
+    )
 
     compile_ = commands.add_parser(
         "compile", help="print the Python generated for a .dg file"
@@ -67,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     from server.cli_profile import add_profile_parser
 
     add_profile_parser(commands)
+
+    from server.cli_backup import add_backup_parsers
+
+    add_backup_parsers(commands)
     return parser
 
 
@@ -84,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             from server.cli_check import check_command
 
             return check_command(options)
+        if options.command in ("export", "import"):
+            from server import cli_backup
+
+            return getattr(cli_backup, f"{options.command}_command")(options)
         if options.command == "profile":
             from server.cli_profile import profile_command
 

@@ -53,6 +53,7 @@ def serve(options) -> int:
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level.lower(),
+            timeout_graceful_shutdown=options.timeout_graceful_shutdown,
         )
         return 0
 
@@ -66,5 +67,6 @@ def serve(options) -> int:
         port=settings.port,
         workers=options.workers,
         log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=options.timeout_graceful_shutdown,
     )
     return 0

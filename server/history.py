@@ -224,3 +224,33 @@ def get_execution(storage, portal_id: int, callback_id: int, execution_id: int):
             f"in portal {portal_id}"
         )
     return _record(rows[0])
+
+
+def record_invocation(
+    service,
+    portal_id: int,
+    target: dict,
+    started_at: str,
+    status: str,
+    http_status: int,
+    **details,
+) -> None:
+    """Queue the history row of one invocation of ``target``.
+
+    ``details`` are the keyword arguments of ``execution_row`` after
+    ``http_status``. A service without a history writer records nothing.
+    """
+    writer = getattr(service, "history", None)
+    if writer is None:
+        return
+    writer.record(
+        execution_row(
+            portal_id=portal_id,
+            callback_id=target["callback_id"],
+            version=target["version"],
+            started_at=started_at,
+            status=status,
+            http_status=http_status,
+            **details,
+        )
+    )

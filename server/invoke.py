@@ -34,6 +34,14 @@ from starlette.responses import JSONResponse, Response
 from server.arguments_check import convert_invocation_arguments
 from server.errors import ApiError, CompileFailed, InvalidInput
 from server.execution import encode_output, response_limit_message, run_program
+from server.history import (
+    ERROR,
+    INVALID_ARGUMENTS,
+    LIMIT_EXCEEDED,
+    SUCCESS,
+    record_invocation,
+    utc_timestamp,
+)
 from server.request_body import is_json_media_type, media_type, parse_json, read_body
 from server.storage_tokens import token_matches
 
@@ -163,10 +171,14 @@ async def app_integrations(request: Request) -> Response:
         return invalid_url()
     callback_id = target["callback_id"]
     version = target["version"]
+    started_at = utc_timestamp()
+    arguments = None
+    secret: frozenset[str] = frozenset()
 
     try:
         arguments = parse_arguments(fields.get("arguments"), limits.nesting_depth)
         loaded = service.loader.load_live(portal_id, target)
+        secret = loaded.secret_parameters
         converted = convert_invocation_arguments(loaded.parameters, arguments, limits)
     except InvalidInput as exc:
         message = exc.message
@@ -177,6 +189,17 @@ async def app_integrations(request: Request) -> Response:
             portal_id,
             message,
         )
+        record_invocation(
+            service,
+            portal_id,
+            target,
+            started_at,
+            INVALID_ARGUMENTS,
+            400,
+            error_message=message,
+            arguments=arguments,
+            secret=secret,
+        )
         return error_message(message, 400)
     except CompileFailed as exc:
         logger.error(
@@ -186,9 +209,17 @@ async def app_integrations(request: Request) -> Response:
             portal_id,
             exc.message,
         )
-        return error_message(
-            "The callback function failed to compile; publish it again", 500
+        message = "The callback function failed to compile; publish it again"
+        record_invocation(
+            service,
+            portal_id,
+            target,
+            started_at,
+            ERROR,
+            500,
+            error_message=message,
         )
+        return error_message(message, 500)
 
     run = run_in_threadpool if loaded.blocking else _call_inline
     result = await run(
@@ -211,6 +242,17 @@ async def app_integrations(request: Request) -> Response:
             portal_id,
             result.error,
         )
+        record_invocation(
+            service,
+            portal_id,
+            target,
+            started_at,
+            LIMIT_EXCEEDED if result.limit else ERROR,
+            500,
+            result=result,
+            arguments=arguments,
+            secret=secret,
+        )
         return error_message(result.error, 500)
 
     body = encode_output(result.output, limits)
@@ -221,7 +263,31 @@ async def app_integrations(request: Request) -> Response:
             version,
             portal_id,
         )
-        return error_message(response_limit_message(limits), 500)
+        message = response_limit_message(limits)
+        record_invocation(
+            service,
+            portal_id,
+            target,
+            started_at,
+            LIMIT_EXCEEDED,
+            500,
+            result=result,
+            error_message=message,
+            arguments=arguments,
+            secret=secret,
+        )
+        return error_message(message, 500)
+    record_invocation(
+        service,
+        portal_id,
+        target,
+        started_at,
+        SUCCESS,
+        200,
+        result=result,
+        arguments=arguments,
+        secret=secret,
+    )
     return Response(body, media_type="application/json")
 
 

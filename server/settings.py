@@ -6,6 +6,8 @@ variables override it: ``DELUGE_CALLBACKS_HOST``, ``DELUGE_CALLBACKS_PORT``,
 ``DELUGE_CALLBACKS_OUTBOUND_ALLOW_LIST`` (comma-separated host names or
 networks) and one ``DELUGE_CALLBACKS_LIMIT_<NAME>`` per field of
 ``runtime.limits.Limits``, for example ``DELUGE_CALLBACKS_LIMIT_STATEMENTS``.
+``DELUGE_CALLBACKS_HISTORY_MAX_ROWS`` and
+``DELUGE_CALLBACKS_HISTORY_MAX_AGE_DAYS`` set the execution history retention.
 
 Example ``settings.toml``::
 
@@ -31,6 +33,14 @@ from runtime.limits import Limits
 
 ENV_PREFIX = "DELUGE_CALLBACKS_"
 SETTINGS_FILE = "settings.toml"
+SCALAR_KEYS = (
+    "host",
+    "port",
+    "log_level",
+    "program_table_size",
+    "history_max_rows",
+    "history_max_age_days",
+)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_DATA_DIR = "data"
@@ -54,6 +64,9 @@ class Settings:
     outbound_allow_list: list[str] = field(default_factory=list)
     # Loaded programs kept in memory per process, least recently used first out.
     program_table_size: int = 4096
+    # Execution history retention: rows kept per callback, and maximum age.
+    history_max_rows: int = 1000
+    history_max_age_days: float = 30.0
 
     @property
     def database_path(self) -> Path:
@@ -149,7 +162,7 @@ def load_settings(
             if not isinstance(value, dict):
                 raise SettingsError("The [limits] section must be a table")
             limits.update(_limits_from(value, SETTINGS_FILE))
-        elif key in ("host", "port", "log_level", "program_table_size"):
+        elif key in SCALAR_KEYS:
             values[key] = value
         elif key == "outbound_allow_list":
             if not isinstance(value, list):
@@ -158,7 +171,7 @@ def load_settings(
         else:
             raise SettingsError(f"Unknown setting '{key}' in {root / SETTINGS_FILE}")
 
-    for key in ("host", "port", "log_level", "program_table_size"):
+    for key in SCALAR_KEYS:
         if ENV_PREFIX + key.upper() in env:
             values[key] = env[ENV_PREFIX + key.upper()]
     if ENV_PREFIX + "OUTBOUND_ALLOW_LIST" in env:
@@ -177,6 +190,17 @@ def load_settings(
         if value is not None:
             values[key] = value
 
+    history_max_rows = _convert(
+        "history_max_rows", values.get("history_max_rows", 1000), int
+    )
+    history_max_age_days = _convert(
+        "history_max_age_days", values.get("history_max_age_days", 30.0), float
+    )
+    if history_max_rows < 1 or history_max_age_days <= 0:  # type: ignore[operator]
+        raise SettingsError(
+            "history_max_rows must be at least 1 and history_max_age_days "
+            "greater than zero"
+        )
     port = _convert("port", values.get("port", DEFAULT_PORT), int)
     if not 0 <= port <= 65535:  # type: ignore[operator]
         raise SettingsError(f"Invalid port {port}: expected 0 to 65535")
@@ -190,4 +214,6 @@ def load_settings(
         program_table_size=_convert(  # type: ignore[arg-type]
             "program_table_size", values.get("program_table_size", 4096), int
         ),
+        history_max_rows=history_max_rows,  # type: ignore[arg-type]
+        history_max_age_days=history_max_age_days,  # type: ignore[arg-type]
     )
