@@ -9,7 +9,9 @@ from pathlib import Path
 from compiler import compile_function
 from server.cli_source import UsageError, read_source
 
+# The progress bar shows on a terminal only, for more than this many files.
 PROGRESS_MIN_FILES = 5
+PROGRESS_WIDTH = 30
 
 
 def find_sources(paths: list[Path]) -> list[Path]:
@@ -62,13 +64,20 @@ def check_file(path: Path) -> dict:
     }
 
 
+def progress_line(done: int, total: int, path: Path) -> str:
+    """Render ``[#####-----] 5/10 path`` for the terminal progress bar."""
+    filled = PROGRESS_WIDTH * done // total
+    bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
+    return f"[{bar}] {done}/{total} {path}"
+
+
 def check_command(options) -> int:
     files = find_sources(options.paths)
     show_progress = sys.stderr.isatty() and len(files) > PROGRESS_MIN_FILES
     failed = 0
     for index, path in enumerate(files, start=1):
         if show_progress:
-            sys.stderr.write(f"\r\x1b[K[{index}/{len(files)}] {path}")
+            sys.stderr.write("\r\x1b[K" + progress_line(index, len(files), path))
             sys.stderr.flush()
         report = check_file(path)
         rendered = report.pop("rendered")

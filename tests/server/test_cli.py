@@ -102,3 +102,11 @@ def test_console_script_runs():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1])["summary"]["failed"] == 0
+
+
+def test_progress_line_fills_bar():
+    from server.cli_check import progress_line
+
+    assert progress_line(0, 4, Path("a.dg")).startswith("[" + "-" * 30 + "] 0/4")
+    assert progress_line(2, 4, Path("a.dg")) == "[" + "#" * 15 + "-" * 15 + "] 2/4 a.dg"
+    assert progress_line(4, 4, Path("a.dg")).startswith("[" + "#" * 30 + "]")
