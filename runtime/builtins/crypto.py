@@ -48,9 +48,19 @@ def _render_digest(digest: bytes, output, default: str, function: str) -> str:
     )
 
 
+# Zoho's sha256 page caps the input at 1 MB when the output type is binary.
+MAX_BINARY_HASH_INPUT = 1024 * 1024
+
+
 def _hash_task(name: str, algorithm: str):
     def digest(ctx, data, output=None):
         raw = _data_bytes(data, name)
+        binary = type(output) is str and output.strip().lower() == "binary"
+        if binary and len(raw) > MAX_BINARY_HASH_INPUT:
+            raise DelugeError(
+                f"{name}: the data is {len(raw)} bytes; binary output takes at "
+                f"most {MAX_BINARY_HASH_INPUT} bytes"
+            )
         return _render_digest(hashlib.new(algorithm, raw).digest(), output, "hex", name)
 
     digest.__name__ = name
@@ -164,6 +174,10 @@ def aes_decode(ctx, key, encoded, iv=None):
     return _decrypt(ctx, key, encoded, iv, 32, "aesDecode")
 
 
+# Zoho's aesEncode128 page: without an IV, values over 500 KB are an error.
+MAX_AES128_NO_IV_INPUT = 500 * 1024
+
+
 def _iterations(count, function: str) -> None:
     # NOTE: Zoho does not say how an iteration count changes the key, so only
     # the default of 0 is accepted.
@@ -176,6 +190,10 @@ def _iterations(count, function: str) -> None:
 @builtin(None, "zoho.encryption.aesEncode128", min_args=2, max_args=4, returns=TEXT)
 def aes_encode_128(ctx, key, text, iv=None, iterations=None):
     _iterations(iterations, "aesEncode128")
+    if iv is None and len(_data_bytes(text, "aesEncode128")) > MAX_AES128_NO_IV_INPUT:
+        raise DelugeError(
+            "aesEncode128: values over 500 KB need an IV; pass a 16-character IV"
+        )
     return _encrypt(ctx, key, text, iv, 16, "aesEncode128")
 
 

@@ -7,6 +7,7 @@ Keys are compared case-sensitively. ``get`` of a missing key returns null and
 from __future__ import annotations
 
 from runtime.builtins.support import describe, register
+from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
@@ -36,7 +37,14 @@ def put(ctx, mapping, key, value):
     key = map_key(key)
     if key not in mapping:
         ctx.check_size(len(mapping) + 1)
-    mapping[key] = value
+    mapping[key] = _stored(value)
+
+
+def _stored(value):
+    # Zoho's put page: a date put without a time is stored with 00:00:00.
+    if type(value) is DateTime and not value.has_time:
+        return value.with_time(True)
+    return value
 
 
 @register(M, "putAll", min_args=1, forms=METHOD, returns=None)

@@ -4,6 +4,9 @@ import hashlib
 
 import pytest
 
+from runtime.context import ExecutionContext
+from runtime.errors import DelugeError
+from runtime.registry import call_function
 from tests.builtins.deluge import error_of, value_of
 
 
@@ -129,3 +132,17 @@ def test_aes128_key_limit():
     assert "maximum is 16" in error_of(
         f'return zoho.encryption.aesEncode128("{key}", "t");'
     )
+
+
+def test_sha256_binary_input_limit():
+    data = "x" * (1024 * 1024 + 1)
+    with pytest.raises(DelugeError, match="binary output"):
+        call_function(ExecutionContext(), "zoho.encryption.sha256", (data, "binary"))
+    hex_digest = call_function(ExecutionContext(), "zoho.encryption.sha256", (data,))
+    assert len(hex_digest) == 64
+
+
+def test_aes128_large_value_needs_iv():
+    data = "x" * (500 * 1024 + 1)
+    with pytest.raises(DelugeError, match="need an IV"):
+        call_function(ExecutionContext(), "zoho.encryption.aesEncode128", ("k", data))

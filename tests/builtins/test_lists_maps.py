@@ -175,3 +175,9 @@ def test_collection_size_and_empty():
 def test_date_list_reads_epoch_number():
     script = "l = List:Date(); l.add(1000); return l;"
     assert value_of(script, tz="America/Los_Angeles") == ["31-Dec-1969 16:00:01"]
+
+
+def test_map_put_date_gets_time():
+    assert value_of("m = Map(); m.put(\"d\", '01-Jan-2020'); return m;") == {
+        "d": "01-Jan-2020 00:00:00"
+    }
