@@ -36,7 +36,8 @@ def zone_arg(name, function: str):
     zone_name = text_arg(name, function, "time zone")
     try:
         return ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # A name too long for a file name raises OSError from the zone lookup.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise DelugeError(
             f"{function}: '{zone_name}' is not a time zone; use an IANA name "
             "such as 'Asia/Kolkata' or 'UTC'"

@@ -334,7 +334,8 @@ def zone_or_gmt(name) -> ZoneInfo:
     """Return the named IANA zone, or GMT for a name that is not one."""
     try:
         return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
+    # A name too long for a file name raises OSError from the zone lookup.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("GMT")
 
 

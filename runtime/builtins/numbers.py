@@ -57,10 +57,15 @@ def parse_number(text: str) -> int | float | None:
     return float(stripped)
 
 
-def _to_int(value: float, function: str) -> int:
+def _finite(value: float, function: str) -> float:
+    """Return ``value`` unless it is NaN or infinite, which have no whole number."""
     if math.isnan(value) or math.isinf(value):
         raise DelugeError(f"{function}: {value} has no whole-number value")
-    return check_number(int(value), function)
+    return value
+
+
+def _to_int(value: float, function: str) -> int:
+    return check_number(int(_finite(value, function)), function)
 
 
 @register(NUMERIC, "abs", returns=None)
@@ -73,12 +78,16 @@ def absolute(ctx, value):
 
 @register(NUMERIC, "ceil", returns=NUMBER)
 def ceil(ctx, value):
-    return value if type(value) is int else _to_int(math.ceil(value), "ceil")
+    if type(value) is int:
+        return value
+    return _to_int(math.ceil(_finite(value, "ceil")), "ceil")
 
 
 @register(NUMERIC, "floor", returns=NUMBER)
 def floor(ctx, value):
-    return value if type(value) is int else _to_int(math.floor(value), "floor")
+    if type(value) is int:
+        return value
+    return _to_int(math.floor(_finite(value, "floor")), "floor")
 
 
 @register(NUMERIC, "round", max_args=1, returns=None)
@@ -91,6 +100,9 @@ def round_number(ctx, value, places=0):
     if type(value) is int:
         if places >= 0:
             return value
+        # Every NUMBER is below 10**19 in magnitude, so 20 or more places to
+        # the left round it to 0; the clamp keeps Decimal's exponent in range.
+        places = max(places, -20)
         factor = Decimal(1).scaleb(-places)
         rounded = (Decimal(value) / factor).quantize(Decimal(1), ROUND_HALF_UP)
         return check_number(int(rounded * factor), "round")

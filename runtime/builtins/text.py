@@ -125,6 +125,21 @@ def last_index_of(ctx, text, search):
     return text.rfind(text_arg(search, "lastIndexOf"))
 
 
+# Zoho's pages for getPrefixIgnoreCase and the replace*IgnoreCase functions
+# limit their input to 300 KB.
+MAX_IGNORE_CASE_INPUT = 300 * 1024
+
+
+def _check_300_kb(text: str, function: str) -> None:
+    if len(text) * 4 <= MAX_IGNORE_CASE_INPUT:
+        return  # at most four UTF-8 bytes per character, so surely small enough
+    size = len(text.encode("utf-8"))
+    if size > MAX_IGNORE_CASE_INPUT:
+        raise DelugeError(
+            f"{function}: the text is {size} bytes; the maximum is 300 KB"
+        )
+
+
 def _find_ignore_case(ctx, text: str, search: str) -> tuple[int, int]:
     """Return (start, end) of the first match ignoring case, or (-1, -1).
 
@@ -144,6 +159,7 @@ def get_prefix(ctx, text, search):
 
 @register(T, "getPrefixIgnoreCase", min_args=1, returns=TEXT)
 def get_prefix_ignore_case(ctx, text, search):
+    _check_300_kb(text, "getPrefixIgnoreCase")
     search = text_arg(search, "getPrefixIgnoreCase")
     start, _ = _find_ignore_case(ctx, text, search)
     return None if start < 0 else text[:start]
@@ -239,6 +255,7 @@ def replace_first(ctx, text, search, replacement, literal=None):
 
 @register(T, "replaceAllIgnoreCase", min_args=2, max_args=3, returns=TEXT)
 def replace_all_ignore_case(ctx, text, search, replacement, literal=None):
+    _check_300_kb(text, "replaceAllIgnoreCase")
     return _replace(
         ctx, "replaceAllIgnoreCase", text, search, replacement, literal, True, 0
     )
@@ -246,6 +263,7 @@ def replace_all_ignore_case(ctx, text, search, replacement, literal=None):
 
 @register(T, "replaceFirstIgnoreCase", min_args=2, max_args=3, returns=TEXT)
 def replace_first_ignore_case(ctx, text, search, replacement, literal=None):
+    _check_300_kb(text, "replaceFirstIgnoreCase")
     return _replace(
         ctx, "replaceFirstIgnoreCase", text, search, replacement, literal, True, 1
     )

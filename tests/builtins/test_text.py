@@ -2,6 +2,9 @@
 
 import pytest
 
+from runtime.context import ExecutionContext
+from runtime.errors import DelugeError
+from runtime.registry import call_method
 from tests.builtins.deluge import error_of, value_of
 
 
@@ -186,3 +189,13 @@ def test_get_suffix_ignore_case_dotted_capital():
 
 def test_get_prefix_ignore_case_regex_characters():
     assert value_of('return "a.b".getPrefixIgnoreCase(".");') == "a"
+
+
+def test_ignore_case_input_limit():
+    ctx = ExecutionContext()
+    big = "a" * (300 * 1024 + 1)
+    with pytest.raises(DelugeError, match="300 KB"):
+        call_method(ctx, big, "replaceAllIgnoreCase", ("a", "b"))
+    with pytest.raises(DelugeError, match="300 KB"):
+        call_method(ctx, big, "getPrefixIgnoreCase", ("b",))
+    assert call_method(ctx, "a" * 1000, "getPrefixIgnoreCase", ("A",)) == ""
