@@ -164,8 +164,8 @@ class ConnectionStore:
                     list(row.values()),
                 )
                 connection_id = cursor.lastrowid
-        except sqlite3.IntegrityError:
-            raise _duplicate(fields["link_name"]) from None
+        except sqlite3.IntegrityError as error:
+            raise _duplicate(fields["link_name"], error) from None
         logger.info(
             "Created connection %s (%s) in portal %d",
             fields["link_name"],
@@ -190,8 +190,8 @@ class ConnectionStore:
                         "WHERE portal_id = ? AND id = ?",
                         [*changes.values(), portal_id, connection_id],
                     )
-            except sqlite3.IntegrityError:
-                raise _duplicate(fields["link_name"]) from None
+            except sqlite3.IntegrityError as error:
+                raise _duplicate(fields["link_name"], error) from None
             logger.info(
                 "Updated connection %s in portal %d (%s)",
                 fields["link_name"],
@@ -260,7 +260,11 @@ class ConnectionStore:
         return json.loads(payload)["secret"]
 
 
-def _duplicate(link_name: str) -> Conflict:
+def _duplicate(link_name: str, error: sqlite3.IntegrityError) -> Conflict:
+    # Validation fills every NOT NULL column and checks the portal, so the
+    # unique link-name index is the only constraint left to fail.
+    if "UNIQUE" not in str(error):
+        raise error
     return Conflict(
         f"A connection with link name {link_name!r} already exists in this portal",
         field="link_name",
@@ -320,10 +324,8 @@ def validate(body: dict, existing: dict | None) -> tuple[dict, str | None]:
 
     fields = {
         "link_name": link_name,
-        "name": (_text(body, "name") or base.get("name") or link_name).strip(),
-        "description": _text(body, "description", 10_000)
-        if "description" in body
-        else base.get("description", ""),
+        "name": (_text(body, "name") or "").strip() or base.get("name") or link_name,
+        "description": _description(body, base),
         "auth_type": auth_type,
         "location": HEADER,
         "parameter_name": "",
@@ -348,6 +350,12 @@ def validate(body: dict, existing: dict | None) -> tuple[dict, str | None]:
 
     secret = _secret(body, auth_type, required=existing is None or type_changed)
     return fields, secret
+
+
+def _description(body: dict, base: dict) -> str:
+    if "description" not in body:
+        return base.get("description", "")
+    return _text(body, "description", 10_000) or ""
 
 
 def _location(body: dict, keep: dict) -> str:

@@ -94,6 +94,10 @@ def test_duplicate_link_name_conflicts(app_client):
     again = _create(client)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "conflict"
+    other = _create(client, link_name="helpdesk_two").json()
+    renamed = client.put(f"{BASE}/{other['id']}", json={"link_name": "helpdesk"})
+    assert renamed.status_code == 409
+    assert renamed.json()["error"]["field"] == "link_name"
 
 
 @pytest.mark.parametrize(
@@ -146,6 +150,14 @@ def test_edit_keeps_secret_unless_sent(app_client, server):
     assert lookup("helpdesk").secret == SECRET
     client.put(f"{BASE}/{record['id']}", json={"token": "new-token"})
     assert lookup("helpdesk").secret == "new-token"
+
+
+def test_null_description_and_blank_name(app_client):
+    client, _ = app_client
+    created = _create(client, description=None, name="  ")
+    assert created.status_code == 201
+    assert created.json()["description"] == ""
+    assert created.json()["name"] == "helpdesk"
 
 
 def test_changing_auth_type_needs_new_secret(app_client):
