@@ -21,7 +21,7 @@ from server import (
 )
 from server.history_writer import HistoryWriter
 from server.invoke import app_integrations
-from server.logging_setup import configure_logging
+from server.logging_setup import configure_logging, install_token_redaction
 from server.service import Service
 from server.settings import Settings, load_settings
 from server.web import web_routes
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings is None:
         settings = load_settings()
         configure_logging(settings.log_level)
+    install_token_redaction()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
