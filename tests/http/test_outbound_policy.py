@@ -302,3 +302,21 @@ def test_resolver_garbage_is_rejected():
     with pytest.raises(DelugeError, match="the resolver returned 'not-an-ip'"):
         invoke_url(ctx, {"url": "http://odd.test/"})
     assert backend.attempts == []
+
+
+@pytest.mark.parametrize(
+    "url", ["http://2130706433/", "http://0x7f.1/", "http://127.1/"]
+)
+def test_numeric_shorthand_resolves_to_loopback(url):
+    # The system resolver parses these forms itself, without a DNS query.
+    ctx, backend = refusing_context()
+    with pytest.raises(DelugeError, match="resolves to 127.0.0.1, a loopback"):
+        invoke_url(ctx, {"url": url})
+    assert backend.attempts == []
+
+
+def test_leading_zero_octets_are_invalid():
+    ctx, backend = refusing_context()
+    with pytest.raises(DelugeError, match="invalid URL"):
+        invoke_url(ctx, {"url": "http://0177.0.0.1/"})
+    assert backend.attempts == []
