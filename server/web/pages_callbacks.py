@@ -25,7 +25,7 @@ from server.web.editor_view import (
 from server.web.forms import argument_texts, function_body, run_arguments
 from server.web.listing import Listing, parse_page, parse_per_page
 from server.web.routing import log_rejected, service_of
-from server.web.templating import flash, render, url_for
+from server.web.templating import flash, render, row_url, url_for
 
 logger = logging.getLogger(__name__)
 
@@ -84,13 +84,11 @@ async def list_page(request: Request) -> Response:
     records = await run_in_threadpool(
         lambda: [callbacks.callback_record(service, row, base_url) for row in rows]
     )
+    edit_url = row_url(request, "edit_callback", "callback", portal=portal_id)
+    history_url = row_url(request, "callback_history", "callback", portal=portal_id)
     for record in records:
-        record["edit_url"] = url_for(
-            request, "edit_callback", portal=portal_id, callback=record["id"]
-        )
-        record["history_url"] = url_for(
-            request, "callback_history", portal=portal_id, callback=record["id"]
-        )
+        record["edit_url"] = edit_url(record["id"])
+        record["history_url"] = history_url(record["id"])
     listing = Listing(
         list_url=url_for(request, "callbacks", portal=portal_id),
         items=records,

@@ -25,7 +25,7 @@ from server.web.editor_view import (
 from server.web.forms import argument_texts, function_body, run_arguments
 from server.web.listing import Listing, parse_page, parse_per_page
 from server.web.routing import log_rejected, service_of
-from server.web.templating import flash, render, url_for
+from server.web.templating import flash, render, row_url, url_for
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +56,21 @@ def global_kind(request: Request, portal_id: int) -> dict:
     }
 
 
-def _page_record(request: Request, portal_id: int, record: dict) -> dict:
+def _page_record(request: Request, portal_id: int, record: dict, urls=None) -> dict:
+    """Add the internal name and the page paths of one global function."""
+    edit_url, history_url = urls or _row_urls(request, portal_id)
     record["internal_name"] = record.get("call_name")
     if record["id"] is not None:
-        record["edit_url"] = url_for(
-            request, "edit_global", portal=portal_id, function=record["id"]
-        )
-        record["history_url"] = url_for(
-            request, "global_history", portal=portal_id, function=record["id"]
-        )
+        record["edit_url"] = edit_url(record["id"])
+        record["history_url"] = history_url(record["id"])
     return record
+
+
+def _row_urls(request: Request, portal_id: int):
+    return (
+        row_url(request, "edit_global", "function", portal=portal_id),
+        row_url(request, "global_history", "function", portal=portal_id),
+    )
 
 
 async def list_page(request: Request) -> Response:
@@ -92,9 +97,10 @@ async def list_page(request: Request) -> Response:
     total = len(records)
     page = min(page, max(1, -(-total // per_page)))
     shown = records[(page - 1) * per_page : page * per_page]
+    urls = _row_urls(request, portal_id)
     listing = Listing(
         list_url=url_for(request, "globals", portal=portal_id),
-        items=[_page_record(request, portal_id, r) for r in shown],
+        items=[_page_record(request, portal_id, r, urls) for r in shown],
         total=total,
         page=page,
         per_page=per_page,
