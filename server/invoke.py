@@ -42,6 +42,7 @@ from server.history import (
     record_invocation,
     utc_timestamp,
 )
+from server.log_limits import RepeatLimiter
 from server.request_body import is_json_media_type, media_type, parse_json, read_body
 from server.storage_tokens import token_matches
 
@@ -51,6 +52,8 @@ SERVICE_NAME = "callbackFunctions"
 INVALID_URL_BODY = {"content": "Invalid callback function url"}
 # SQLite integers are signed 64-bit, at most 19 digits.
 MAX_ID_DIGITS = 18
+# Callers can send invalid URLs at any rate, so their log lines are limited.
+_rejections = RepeatLimiter(per_window=5, window_seconds=60.0)
 FIELDS = ("serviceName", "api_name", "auth_token", "PORTALID", "arguments")
 
 
@@ -148,26 +151,38 @@ async def app_integrations(request: Request) -> Response:
         or not str(portal_text).isdigit()
         or len(str(portal_text)) > MAX_ID_DIGITS
     ):
-        logger.info("Rejected invocation with an incomplete URL")
+        allowed, suppressed = _rejections.allow("incomplete")
+        if allowed:
+            logger.info(
+                "Rejected invocation with an incomplete URL "
+                "(%d similar lines suppressed)",
+                suppressed,
+            )
         return invalid_url()
     portal_id = int(portal_text)
     target = service.storage.find_invocation_target(portal_id, api_name)
     if target is None:
-        logger.warning(
-            "Rejected invocation of API name %r in portal %d: no published "
-            "callback has that API name",
-            api_name,
-            portal_id,
-        )
+        allowed, suppressed = _rejections.allow((portal_id, "api_name"))
+        if allowed:
+            logger.warning(
+                "Rejected invocation of API name %r in portal %d: no published "
+                "callback has that API name (%d similar lines suppressed)",
+                api_name[:100],
+                portal_id,
+                suppressed,
+            )
         return invalid_url()
     if not token_matches(token, target["token_hash"]):
-        logger.warning(
-            "Rejected invocation of callback %d version %d in portal %d: "
-            "wrong auth token",
-            target["callback_id"],
-            target["version"],
-            portal_id,
-        )
+        allowed, suppressed = _rejections.allow((portal_id, target["callback_id"]))
+        if allowed:
+            logger.warning(
+                "Rejected invocation of callback %d version %d in portal %d: "
+                "wrong auth token (%d similar lines suppressed)",
+                target["callback_id"],
+                target["version"],
+                portal_id,
+                suppressed,
+            )
         return invalid_url()
     callback_id = target["callback_id"]
     version = target["version"]
