@@ -11,6 +11,7 @@ new connection goes through the same check.
 
 from __future__ import annotations
 
+import base64
 import logging
 import ssl
 import zlib
@@ -200,40 +201,46 @@ class OutboundClient:
         ``ResponseTooLarge``, ``UnsupportedEncoding``, ``httpx.InvalidURL``,
         ``httpx.UnsupportedProtocol`` or an ``httpcore``/``httpx`` network error.
         """
+        # The transport is called directly, not through httpx.Client, because
+        # the client logs every request URL at INFO, query string included,
+        # and an API-key connection may put its secret there.
         backend = GuardedBackend(self.policy, deadline)
         transport = GuardedTransport(backend, self._ssl_context)
-        client = httpx.Client(
-            transport=transport,
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            trust_env=False,
-            headers={
-                "User-Agent": self.policy.user_agent,
-                "Accept-Encoding": ACCEPTED_ENCODINGS,
-            },
-        )
+        extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
         try:
-            return self._follow(client, request, max_bytes)
+            return self._follow(transport, extensions, request, max_bytes)
         except (httpcore.TimeoutException, httpx.TimeoutException) as error:
             raise CallTimedOut(str(error)) from None
         finally:
-            client.close()
+            transport.close()
 
     def _follow(
-        self, client: httpx.Client, request: OutboundRequest, max_bytes: int
+        self,
+        transport: GuardedTransport,
+        extensions: dict,
+        request: OutboundRequest,
+        max_bytes: int,
     ) -> OutboundResponse:
         method = request.method
         url = httpx.URL(request.url)
         if request.query:
             # httpx's ``params`` would replace the query of the URL; merge instead.
             url = url.copy_merge_params(request.query)
-        headers = list(request.headers)
+        headers = [
+            ("User-Agent", self.policy.user_agent),
+            ("Accept-Encoding", ACCEPTED_ENCODINGS),
+        ]
+        headers = _merge_headers(headers, request.headers)
         body = _body_arguments(request)
         credentials = CREDENTIAL_HEADERS | {h.lower() for h in request.secret_headers}
         for hop in range(self.policy.max_redirects + 1):
             _check_scheme(url)
-            http_request = client.build_request(method, url, headers=headers, **body)
-            response = client.send(http_request, stream=True)
+            url, hop_headers = _move_user_info(url, headers)
+            http_request = httpx.Request(
+                method, url, headers=hop_headers, extensions=extensions, **body
+            )
+            response = transport.handle_request(http_request)
+            response.request = http_request
             try:
                 location = response.headers.get("location")
                 if response.status_code not in REDIRECT_STATUSES or not location:
@@ -353,6 +360,32 @@ def _body_arguments(request: OutboundRequest) -> dict:
     if request.content is not None:
         return {"content": request.content}
     return {}
+
+
+def _merge_headers(
+    defaults: list[tuple[str, str]], overrides: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    names = {name.lower() for name, _ in overrides}
+    kept = [(name, value) for name, value in defaults if name.lower() not in names]
+    return kept + list(overrides)
+
+
+def _move_user_info(
+    url: httpx.URL, headers: list[tuple[str, str]]
+) -> tuple[httpx.URL, list[tuple[str, str]]]:
+    """Turn ``user:password@`` in a URL into Basic credentials, as browsers do.
+
+    An Authorization header already set wins. The header goes with this one
+    request, so a redirect target gets credentials only from its own URL.
+    """
+    if not url.userinfo:
+        return url, headers
+    plain = url.copy_with(username=None, password=None)
+    if any(name.lower() == "authorization" for name, _ in headers):
+        return plain, headers
+    pair = f"{url.username}:{url.password}".encode()
+    value = "Basic " + base64.b64encode(pair).decode("ascii")
+    return plain, [*headers, ("Authorization", value)]
 
 
 def _check_scheme(url: httpx.URL) -> None:

@@ -107,3 +107,10 @@ def test_credentials_kept_on_same_origin_redirect(ctx, server):
     params = {"url": server.url("/redirect?to=/echo"), "connection": "helpdesk"}
     echo = invoke_url(ctx, params)
     assert echo["headers"]["authorization"] == f"Bearer {SECRET}"
+
+
+def test_secret_not_logged_on_success(ctx, server, caplog):
+    caplog.set_level(logging.DEBUG)
+    echo = invoke_url(ctx, {"url": server.url("/echo"), "connection": "weather"})
+    assert echo["query"] == f"appid={SECRET}"
+    assert SECRET not in caplog.text

@@ -272,3 +272,22 @@ def test_multipart_content_type_sends_fields(ctx, server):
     echo = invoke_url(ctx, params)
     assert echo["headers"]["content-type"].startswith("multipart/form-data; boundary=")
     assert 'Content-Disposition: form-data; name="summary"\r\n\r\nZoë' in echo["body"]
+
+
+def test_url_user_info_becomes_basic_auth(ctx, server):
+    url = server.url("/echo").replace("http://", "http://bot:p%40ss@")
+    echo = invoke_url(ctx, {"url": url})
+    assert echo["headers"]["authorization"] == "Basic Ym90OnBAc3M="
+
+
+def test_user_info_not_in_error_message(ctx):
+    with pytest.raises(DelugeError) as caught:
+        invoke_url(ctx, {"url": "http://bot:hunter2@127.0.0.1:9/x"})
+    assert "hunter2" not in str(caught.value)
+    assert "bot" not in str(caught.value)
+
+
+def test_script_user_agent_wins(ctx, server):
+    params = {"url": server.url("/echo"), "headers": {"user-agent": "JiraBridge/2"}}
+    echo = invoke_url(ctx, params)
+    assert echo["headers"]["user-agent"] == "JiraBridge/2"
