@@ -42,7 +42,6 @@ from server.history import (
     record_invocation,
     utc_timestamp,
 )
-from server.log_limits import RepeatLimiter
 from server.request_body import is_json_media_type, media_type, parse_json, read_body
 from server.storage_tokens import token_matches
 
@@ -52,8 +51,6 @@ SERVICE_NAME = "callbackFunctions"
 INVALID_URL_BODY = {"content": "Invalid callback function url"}
 # SQLite integers are signed 64-bit, at most 19 digits.
 MAX_ID_DIGITS = 18
-# Callers can send invalid URLs at any rate, so their log lines are limited.
-_rejections = RepeatLimiter(per_window=5, window_seconds=60.0)
 FIELDS = ("serviceName", "api_name", "auth_token", "PORTALID", "arguments")
 
 
@@ -151,7 +148,7 @@ async def app_integrations(request: Request) -> Response:
         or not str(portal_text).isdigit()
         or len(str(portal_text)) > MAX_ID_DIGITS
     ):
-        allowed, suppressed = _rejections.allow("incomplete")
+        allowed, suppressed = service.rejection_log.allow("incomplete")
         if allowed:
             logger.info(
                 "Rejected invocation with an incomplete URL "
@@ -162,7 +159,7 @@ async def app_integrations(request: Request) -> Response:
     portal_id = int(portal_text)
     target = service.storage.find_invocation_target(portal_id, api_name)
     if target is None:
-        allowed, suppressed = _rejections.allow((portal_id, "api_name"))
+        allowed, suppressed = service.rejection_log.allow((portal_id, "api_name"))
         if allowed:
             logger.warning(
                 "Rejected invocation of API name %r in portal %d: no published "
@@ -173,7 +170,9 @@ async def app_integrations(request: Request) -> Response:
             )
         return invalid_url()
     if not token_matches(token, target["token_hash"]):
-        allowed, suppressed = _rejections.allow((portal_id, target["callback_id"]))
+        allowed, suppressed = service.rejection_log.allow(
+            (portal_id, target["callback_id"])
+        )
         if allowed:
             logger.warning(
                 "Rejected invocation of callback %d version %d in portal %d: "

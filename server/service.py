@@ -7,6 +7,7 @@ import logging
 from cache import CodeCache
 from runtime.http_transport import OutboundClient, OutboundPolicy
 from server import connections
+from server.log_limits import RepeatLimiter
 from server.programs import ProgramLoader
 from server.secret_files import admin_key, cache_signing_key, token_encryption_key
 from server.settings import Settings
@@ -37,6 +38,8 @@ class Service:
         self.outbound = OutboundClient(
             OutboundPolicy.from_settings(settings.outbound_allow_list)
         )
+        # Callers can send invalid URLs at any rate, so their log lines are limited.
+        self.rejection_log = RepeatLimiter(per_window=5, window_seconds=60.0)
         # Sets self.connections: the portal connections that invokeurl uses.
         connections.attach(self)
 
