@@ -165,6 +165,8 @@ class FunctionLowering:
         return out
 
     def tick(self, count: int, source) -> list:
+        if not self.module.count_statements:
+            return []
         counter = ast.Attribute(value=_ctx(), attr="statements", ctx=ast.Store())
         add = ast.AugAssign(target=counter, op=ast.Add(), value=_const(count))
         check = ast.If(
@@ -489,9 +491,12 @@ class FunctionLowering:
 class ModuleLowering:
     """Lower the main function and every reached global function into one module."""
 
-    def __init__(self, globals_by_name: dict | None = None):
+    def __init__(self, globals_by_name: dict | None = None,
+                 count_statements: bool = True):
         # Deluge name (lower case) -> Python function name, for global functions.
         self.globals_by_name = globals_by_name or {}
+        # False only in benchmarks that measure the cost of the counter.
+        self.count_statements = count_statements
         self.blocking = False
         self._assigned: dict[int, set] = {}
 

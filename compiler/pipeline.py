@@ -67,8 +67,15 @@ def compile_function(
     resolve_global=None,
     filename: str = "<deluge>",
     max_depth: int | None = None,
+    count_statements: bool = True,
 ) -> CompileResult:
-    """Compile Deluge ``source`` (a bare body or full definitions) to a module."""
+    """Compile Deluge ``source`` (a bare body or full definitions) to a module.
+
+    ``count_statements=False`` leaves out the statement counter and its
+    ``ctx.tick()`` checks, so the statement and wall-time limits are not
+    enforced. It exists only to measure their cost in benchmarks; the
+    service never passes it.
+    """
     max_depth = max_depth or Limits().nesting_depth
     result = CompileResult()
     parsed = parse(source, max_depth)
@@ -86,7 +93,7 @@ def compile_function(
     try:
         tree = _check_and_lower(
             main, parsed, functions_by_name, resolve_global, result, filename,
-            max_depth,
+            max_depth, count_statements,
         )
     except RecursionError:
         result.diagnostics.append(
@@ -103,7 +110,7 @@ def compile_function(
 
 
 def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
-                     filename, max_depth):
+                     filename, max_depth, count_statements=True):
     """Check every reached function, then lower and compile; None on errors."""
     globals_reached: dict = {}
     _reach_globals(
@@ -132,7 +139,7 @@ def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
         return None
 
     python_names = {key: g.python_name for key, g in globals_reached.items()}
-    module_lowering = ModuleLowering(python_names)
+    module_lowering = ModuleLowering(python_names, count_statements)
     functions = [(MAIN_FUNCTION, main)]
     seen = {id(main)}
     for reached in globals_reached.values():

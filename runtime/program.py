@@ -97,9 +97,11 @@ class Program:
         except Exception as exc:  # a fault in a built-in or in the runtime
             line = self._error_line(exc)
             logger.exception("internal error while running a script at line %s", line)
+            # The caller sees no Python exception name or text: both describe
+            # the interpreter, and the log above has the traceback.
             result.error = (
-                f"Internal error while running the script: {type(exc).__name__} "
-                f"(Line no: {line})"
+                "Internal error while running the script; the service log has "
+                f"the details (Line no: {line})"
             )
             result.line = line
         result.duration_ms = (time.perf_counter() - started) * 1000.0
