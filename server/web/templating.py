@@ -82,7 +82,7 @@ def render(
     context: dict | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render a page; every page gets the CSRF token, the URL helpers and messages."""
+    """Render a page with the CSRF token, URL helpers and messages every page uses."""
 
     def url(name: str, **params: object) -> str:
         return url_for(request, name, **params)

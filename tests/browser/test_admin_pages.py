@@ -178,7 +178,9 @@ def test_execute_shows_runtime_error(page, server):
     page.fill("input[name='arg:items']", "[1]")
     page.click("#save-execute")
     page.wait_for_selector("#run-result")
-    assert "2" in page.inner_text("#run-error")
+    error = page.inner_text("#run-error")
+    assert "index 5 is out of range" in error
+    assert "(Line no: 2)" in error
 
 
 def test_python_panel_links_deluge_line(page, server):
