@@ -1,0 +1,202 @@
+"""Run every benchmark and write its table and plot under benchmarks/results/.
+
+Benchmarks, in order: invocation overhead, execution speed, cold start,
+compile throughput, admin API at scale. ``--quick`` runs tiny sizes (for the
+smoke tests), ``--only NAME`` runs a subset, ``--output-dir`` writes
+elsewhere. ``summary.md`` in the output directory lists the headline figure
+of each benchmark that ran.
+
+Run: ``.venv/bin/python -m benchmarks [--quick]`` or
+``.venv/bin/python benchmarks/run_all.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    # Started as a script: make the repository importable.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import cold_start, invocation_overhead, scale
+from benchmarks.common import RESULTS_DIR, ROOT, machine_description, pyplot
+
+logger = logging.getLogger(__name__)
+
+NAMES = (
+    "invocation_overhead",
+    "execution_speed",
+    "cold_start",
+    "compile_throughput",
+    "scale",
+)
+EXECUTION_SPEED = Path(__file__).with_name("execution_speed.py")
+
+
+def run_invocation_overhead(output_dir: Path, quick: bool, command: str) -> str:
+    summary = invocation_overhead.run(output_dir, quick, command)
+    return (
+        f"callback/bare throughput {summary['throughput_ratio']:.2f} "
+        f"(target ≥ {invocation_overhead.THROUGHPUT_TARGET:.2f}), p99 ratio "
+        f"{summary['p99_ratio']:.2f} (target ≤ {invocation_overhead.P99_TARGET})"
+    )
+
+
+def run_cold_start(output_dir: Path, quick: bool, command: str) -> str:
+    summary = cold_start.run(output_dir, quick, command)
+    return (
+        f"{summary['functions']:,} functions: load step "
+        f"{summary['load_ratio']:.1f}x faster from the disk cache (target ≥ "
+        f"{cold_start.TARGET_RATIO:.0f}x), first GET {summary['http_ratio']:.1f}x"
+    )
+
+
+def run_scale(output_dir: Path, quick: bool, command: str) -> str:
+    summary = scale.run(output_dir, quick, command)
+    return (
+        f"slowest p95 at {summary['largest']:,} callbacks: "
+        f"{summary['worst_p95_ms']:.1f} ms (target < {scale.TARGET_P95_MS:.0f} ms)"
+    )
+
+
+def run_compile_throughput(output_dir: Path, quick: bool, command: str) -> str:
+    from benchmarks import compile_throughput
+
+    lines, repeats = (200, 1) if quick else (10_000, 3)
+    output = output_dir / "compile_throughput.md"
+    figures = compile_throughput.main(
+        ["--lines", str(lines), "--repeats", str(repeats), "--output", str(output)]
+    )
+    with output.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nMachine: {machine_description()}.\n\nCommand: `{command}`\n")
+    plot_compile_throughput(figures, output_dir / "compile_throughput.png")
+    return (
+        f"full compile {figures['full_lines_per_second']:,.0f} Deluge lines/s, "
+        f"parse only {figures['parse_lines_per_second']:,.0f} lines/s"
+    )
+
+
+def plot_compile_throughput(figures: dict, path: Path) -> None:
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(6, 3.6))
+    axes.bar(
+        ["parse only", "full compile_function"],
+        [figures["parse_lines_per_second"], figures["full_lines_per_second"]],
+    )
+    axes.set_ylabel("Deluge lines per second")
+    axes.set_title(f"Compile throughput, {figures['deluge_lines']:,} lines")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _supported_options(script: Path) -> str:
+    completed = subprocess.run(
+        [sys.executable, str(script), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    return completed.stdout
+
+
+def run_execution_speed(output_dir: Path, quick: bool, command: str) -> str:
+    """Run the compiler's execution-speed script, which writes its own table."""
+    if not EXECUTION_SPEED.exists():
+        return "not run: benchmarks/execution_speed.py does not exist yet"
+    options = _supported_options(EXECUTION_SPEED)
+    arguments = [sys.executable, str(EXECUTION_SPEED)]
+    if quick and "--quick" in options:
+        arguments.append("--quick")
+    if "--output-dir" in options:
+        arguments += ["--output-dir", str(output_dir)]
+    elif "--output" in options:
+        arguments += ["--output", str(output_dir / "execution_speed.md")]
+    completed = subprocess.run(
+        arguments, capture_output=True, text=True, cwd=ROOT, timeout=3600, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"benchmarks/execution_speed.py exited with {completed.returncode}:\n"
+            f"{completed.stderr[-2000:]}"
+        )
+    written = output_dir / "execution_speed.md"
+    if written.exists():
+        return f"table in {written.name}"
+    return "ran, but wrote no execution_speed.md in the output directory"
+
+
+RUNNERS = {
+    "invocation_overhead": run_invocation_overhead,
+    "execution_speed": run_execution_speed,
+    "cold_start": run_cold_start,
+    "compile_throughput": run_compile_throughput,
+    "scale": run_scale,
+}
+
+
+def write_summary(output_dir: Path, lines: list[str], command: str) -> Path:
+    path = output_dir / "summary.md"
+    text = "\n".join(
+        [
+            "# Benchmark summary",
+            "",
+            f"Machine: {machine_description()}.",
+            "",
+            f"Command: `{command}`",
+            "",
+            *lines,
+            "",
+        ]
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> dict[str, str]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=NAMES,
+        help="run only this benchmark (repeatable)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=RESULTS_DIR,
+        help="directory of the Markdown tables and PNG plots",
+    )
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # httpx logs every request at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    command = "python -m benchmarks" + (" --quick" if options.quick else "")
+    for name in options.only or []:
+        command += f" --only {name}"
+    options.output_dir.mkdir(parents=True, exist_ok=True)
+    headlines: dict[str, str] = {}
+    for name in options.only or NAMES:
+        started = time.perf_counter()
+        logger.info("Running %s", name)
+        headlines[name] = RUNNERS[name](options.output_dir, options.quick, command)
+        logger.info(
+            "%s: %s (%.0f s)", name, headlines[name], time.perf_counter() - started
+        )
+    summary_lines = [f"- {name}: {text}" for name, text in headlines.items()]
+    write_summary(options.output_dir, summary_lines, command)
+    print(json.dumps(headlines, ensure_ascii=False, indent=2))
+    return headlines
+
+
+if __name__ == "__main__":
+    main()
