@@ -300,7 +300,7 @@ def validate(body: dict, existing: dict | None) -> tuple[dict, str | None]:
         )
     base = existing or {}
 
-    link_name = _text(body, "link_name", MAX_LINK_NAME + 1)
+    link_name = _text(body, "link_name")
     if link_name is None:
         link_name = base.get("link_name")
     if not link_name:
