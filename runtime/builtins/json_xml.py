@@ -12,6 +12,7 @@ raises ``RecursionError`` out of these built-ins.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
@@ -32,6 +33,10 @@ MAX_JSON_CHARACTERS = 5 * 1024 * 1024
 MAX_NUMBER_DIGITS = 400
 
 
+_INTEGER = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 class _JsonError(ValueError):
     pass
 
@@ -39,10 +44,12 @@ class _JsonError(ValueError):
 def _number(token: str):
     if len(token) > MAX_NUMBER_DIGITS:
         raise _JsonError(f"number of {len(token)} digits is too long")
-    if re.fullmatch(r"-?\d+", token):
+    if token[0] not in "-.0123456789":
+        return None
+    if _INTEGER.fullmatch(token):
         value = int(token)
         return value if NUMBER_MIN <= value <= NUMBER_MAX else float(value)
-    if re.fullmatch(r"-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", token):
+    if _DECIMAL.fullmatch(token):
         value = float(token)
         if math.isinf(value):
             raise _JsonError(f"number {token} is too large")
@@ -63,33 +70,41 @@ def _bare_value(token: str):
     return token if number is None else number
 
 
-class _Reader:
-    """An iterative reader of lenient JSON, with a depth limit."""
+# Linear scanners for the reader: none of these patterns can backtrack.
+_SPACE = re.compile(r"[ \t\r\n]*")
+_PLAIN_TEXT = {quote: re.compile(rf"[^{quote}\\]*") for quote in "\"'"}
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 
-    def __init__(self, text: str, max_depth: int, max_size: int):
+
+@functools.lru_cache(maxsize=8)
+def _bare_pattern(stops: str) -> re.Pattern:
+    return re.compile(f"[^{re.escape(stops)}]*" if stops else ".*", re.DOTALL)
+
+
+class _Reader:
+    """An iterative reader of lenient JSON, with depth, size and time limits."""
+
+    def __init__(self, ctx, text: str):
+        self.ctx = ctx
         self.text = text
         self.position = 0
-        self.max_depth = max_depth
-        self.max_size = max_size
+        self.max_depth = ctx.limits.nesting_depth
+        self.max_size = ctx.limits.collection_size
 
     def fail(self, message: str):
         raise _JsonError(f"{message} at position {self.position}")
 
     def skip_space(self):
-        text, position = self.text, self.position
-        while position < len(text) and text[position] in " \t\r\n":
-            position += 1
-        self.position = position
+        self.position = _SPACE.match(self.text, self.position).end()
 
     def quoted(self) -> str:
         quote = self.text[self.position]
         position = self.position + 1
         parts = []
         text = self.text
+        plain = _PLAIN_TEXT[quote]
         while True:
-            end = position
-            while end < len(text) and text[end] not in (quote, "\\"):
-                end += 1
+            end = plain.match(text, position).end()
             if end >= len(text):
                 self.fail("unterminated text")
             parts.append(text[position:end])
@@ -105,15 +120,12 @@ class _Reader:
                 parts.append(chr(int(digits, 16)))
                 position = end + 6
                 continue
-            mapped = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
-            parts.append(mapped.get(escape, escape))
+            parts.append(_ESCAPES.get(escape, escape))
             position = end + 2
 
     def bare(self, stops: str) -> str:
         text, position = self.text, self.position
-        end = position
-        while end < len(text) and text[end] not in stops:
-            end += 1
+        end = _bare_pattern(stops).match(text, position).end()
         token = text[position:end].strip()
         if not token:
             self.fail("missing value")
@@ -138,7 +150,12 @@ class _Reader:
         """Read one value; containers are filled through an explicit stack."""
         stack: list[tuple[object, object]] = []  # (container, pending key)
         result = None
+        values_read = 0
         while True:
+            values_read += 1
+            if values_read % 10_000 == 0:
+                # A 5 MB text takes seconds here, so the wall time is checked.
+                self.ctx.check_deadline()
             self.skip_space()
             if self.position >= len(self.text):
                 self.fail("unexpected end of text")
@@ -227,7 +244,7 @@ def parse_json(ctx, text: str):
     else:
         return _normalize(ctx, value, depth)
     try:
-        return _Reader(text, depth, ctx.limits.collection_size).read()
+        return _Reader(ctx, text).read()
     except _JsonError as error:
         raise DelugeError(f"Invalid JSON: {error}") from None
 

@@ -146,3 +146,10 @@ def test_quadratic_xpath_stops_at_deadline():
         call_method(ctx, document, "executeXPath", ("count(//*[count(//*) > 1])",))
     assert caught.value.limit == "wall time"
     assert time.monotonic() - started < 5
+
+
+def test_lenient_reader_checks_deadline():
+    ctx = ExecutionContext(limits=Limits(wall_time_seconds=0.0))
+    with pytest.raises(LimitExceeded) as caught:
+        parse_json(ctx, "[" + ",".join(["a"] * 20_000) + "]")
+    assert caught.value.limit == "wall time"
