@@ -3,7 +3,10 @@
 Only the node types the lowering emits are allowed, attribute access is
 allowed only for the counter fields of the execution context, and every
 name is either a Deluge variable (``v_`` prefix), a temporary, a generated
-function, ``ctx`` or a runtime helper of ``runtime.namespace``.
+function, ``ctx`` or a runtime helper of ``runtime.namespace``. Only Deluge
+variables, temporaries and the two module tables may be assigned, and only
+``ctx`` and Deluge variables may be parameters, so no generated code can
+rebind a helper.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ _FIXED_NAMES = set(HELPERS) | set(MINIMAL_BUILTINS) | {
     "ctx", "deluge_main", "deluge_parameters", "deluge_function_names",
 }  # fmt: skip
 _PREFIXES = ("v_", "tmp_", "fn_")
+_TARGET_PREFIXES = ("v_", "tmp_")
+_MODULE_TABLES = {"deluge_parameters", "deluge_function_names"}
 
 
 class UnsafeTreeError(Exception):
@@ -44,8 +49,11 @@ def validate(tree: ast.AST) -> None:
                 raise UnsafeTreeError(f"attribute access .{node.attr} is not allowed")
         elif isinstance(node, ast.Name):
             _check_name(node.id)
+            if not isinstance(node.ctx, ast.Load):
+                _check_target(node.id)
         elif isinstance(node, ast.arg):
-            _check_name(node.arg)
+            if node.arg != "ctx":
+                _check_target(node.arg, allowed=("v_",))
         elif isinstance(node, ast.FunctionDef):
             if node.name != "deluge_main" and not node.name.startswith("fn_"):
                 raise UnsafeTreeError(f"function name {node.name} is not allowed")
@@ -55,10 +63,19 @@ def validate(tree: ast.AST) -> None:
             if not (isinstance(node.type, ast.Name) and node.type.id == "DelugeError"):
                 raise UnsafeTreeError("only DelugeError may be caught")
             if node.name is not None:
-                _check_name(node.name)
+                _check_target(node.name)
         elif isinstance(node, ast.Constant):
             if not isinstance(node.value, (str, int, float, bool, type(None))):
                 raise UnsafeTreeError(f"constant of type {type(node.value).__name__}")
+
+
+def _check_target(name: str, allowed: tuple = _TARGET_PREFIXES) -> None:
+    """Reject binding ``name`` unless it is a variable or temporary."""
+    if name in _MODULE_TABLES and allowed is _TARGET_PREFIXES:
+        return
+    if name.startswith(allowed) and name.isidentifier():
+        return
+    raise UnsafeTreeError(f"binding the name {name} is not allowed")
 
 
 def _check_name(name: str) -> None:
