@@ -9,7 +9,9 @@ import os
 import sys
 from pathlib import Path
 
+from cache.directory import CacheDirectoryError
 from server.cli_source import UsageError, read_source
+from server.settings import SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"deluge-callbacks: error: {exc}", file=sys.stderr)
         return 2
+    except (SettingsError, CacheDirectoryError, PermissionError) as exc:
+        # Configuration and data-directory problems the operator must fix.
+        print(f"deluge-callbacks: error: {exc}", file=sys.stderr)
+        return 1
 
 
 def _compile(source):

@@ -1,7 +1,10 @@
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from server.cli import main
 
@@ -110,3 +113,36 @@ def test_progress_line_fills_bar():
     assert progress_line(0, 4, Path("a.dg")).startswith("[" + "-" * 30 + "] 0/4")
     assert progress_line(2, 4, Path("a.dg")) == "[" + "#" * 15 + "-" * 15 + "] 2/4 a.dg"
     assert progress_line(4, 4, Path("a.dg")).startswith("[" + "#" * 30 + "]")
+
+
+@pytest.fixture
+def restore_logging():
+    """Undo the handlers that ``serve`` installs on the project's loggers."""
+    names = ("server", "cache", "runtime", "compiler")
+    saved = {}
+    for name in names:
+        package_logger = logging.getLogger(name)
+        saved[name] = (
+            list(package_logger.handlers),
+            package_logger.level,
+            package_logger.propagate,
+        )
+    yield
+    for name, (handlers, level, propagate) in saved.items():
+        package_logger = logging.getLogger(name)
+        package_logger.handlers[:] = handlers
+        package_logger.setLevel(level)
+        package_logger.propagate = propagate
+
+
+def test_serve_reports_bad_settings(tmp_path, capsys, restore_logging):
+    (tmp_path / "settings.toml").write_text("[limits]\nstatements = -1\n")
+    assert main(["serve", "--data-dir", str(tmp_path)]) == 1
+    assert "greater than zero" in capsys.readouterr().err
+
+
+def test_serve_rejects_foreign_cache_path(tmp_path, capsys, restore_logging):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "cache").symlink_to(tmp_path / "elsewhere")
+    assert main(["serve", "--data-dir", str(tmp_path)]) == 1
+    assert "not a directory" in capsys.readouterr().err
