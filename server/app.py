@@ -18,6 +18,7 @@ from server import (
     routes_backup,
     routes_globals,
     routes_history,
+    stats,
 )
 from server.history_writer import HistoryWriter
 from server.invoke import app_integrations
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *health.routes,
         *routes_history.routes,
         *routes_backup.routes,
+        *stats.routes,
         web_routes(),
     ]
     return Starlette(
