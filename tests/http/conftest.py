@@ -90,6 +90,8 @@ class LoopbackHandler(BaseHTTPRequestHandler):
         elif route == "/slow":
             time.sleep(float(query.get("seconds", "2")))
             self._send(200, b'"late"')
+        elif route == "/drip":
+            self._drip(float(query.get("seconds", "2")))
         elif route == "/huge":
             self._stream_huge(int(query["bytes"]))
         elif route == "/declared":
@@ -110,6 +112,22 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             self._send(200, json.dumps(echo).encode())
         else:
             self._send(404, b'{"error": "no such route"}')
+
+    def _drip(self, seconds: float):
+        # One byte every 50 ms: each read is quick, the whole body is slow.
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        stop = time.monotonic() + seconds
+        try:
+            while time.monotonic() < stop:
+                self.wfile.write(b".")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _stream_huge(self, size: int):
         self.send_response(200)

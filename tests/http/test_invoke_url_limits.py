@@ -20,6 +20,15 @@ def test_slow_server_hits_timeout(server):
     assert time.monotonic() - started < 1.5
 
 
+def test_slow_drip_body_hits_timeout(server):
+    # Every read returns within 50 ms, so only a whole-call deadline stops it.
+    ctx = make_context(limits=Limits(invokeurl_timeout_seconds=0.4))
+    started = time.monotonic()
+    with pytest.raises(DelugeError, match=r"timed out after 0\.4 s"):
+        invoke_url(ctx, {"url": server.url("/drip?seconds=3")})
+    assert time.monotonic() - started < 1.2
+
+
 def test_policy_timeout_caps_the_limit(server):
     ctx = make_context(timeout_seconds=0.2)
     with pytest.raises(DelugeError, match=r"timed out after 0\.2 s"):
