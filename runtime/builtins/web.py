@@ -13,7 +13,7 @@ from __future__ import annotations
 from runtime.errors import DelugeError
 from runtime.http import body_value, build_request, detailed_map, send
 from runtime.registry import builtin
-from runtime.values import Collection, type_name
+from runtime.values import LIST, Collection, type_name
 
 
 def _fetch(ctx, task: str, params: dict, simple: bool) -> object:
@@ -26,7 +26,7 @@ def _fetch(ctx, task: str, params: dict, simple: bool) -> object:
 
 
 def _is_map(value: object) -> bool:
-    return type(value) is dict or (type(value) is Collection and value.kind != "LIST")
+    return type(value) is dict or (type(value) is Collection and value.kind != LIST)
 
 
 def _simple(value: object, task: str) -> bool:
