@@ -153,6 +153,8 @@ def _set_body(request: OutboundRequest, parameters, body, files, task: str) -> N
     mime = (declared or "").split(";", 1)[0].strip().lower()
 
     if files is not None:
+        # NOTE: every file goes under the field name "file"; FILE values have
+        # no parameter name of their own yet (Zoho sets one with setParamName).
         request.files = [("file", _file_part(f)) for f in _file_list(files, task)]
         if parameters is not None and type(parameters) is not dict:
             raise DelugeError(
