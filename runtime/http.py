@@ -378,17 +378,22 @@ def body_value(ctx, response: OutboundResponse, response_format, decoding):
     text = ctx.check_text(decode_body(response.body, content_type, decoding))
     if response_format == "TEXT":
         return text
+    return _json_or_text(ctx, text, mime, response_format, response.url)
+
+
+def _json_or_text(ctx, text: str, mime: str, response_format, url: str):
     # A UTF-8 byte order mark would make an otherwise valid JSON body text.
     candidate = text.removeprefix("\ufeff")
     looks_json = candidate.lstrip()[:1] in ("{", "[")
     if response_format != "JSON" and not (looks_json or is_json(mime)):
         return text
+
     try:
         parsed = json.loads(candidate)
     except (ValueError, RecursionError):
         if response_format == "JSON":
             raise DelugeError(
-                f"invokeurl: the response of {safe_url(response.url)} is not valid "
+                f"invokeurl: the response of {safe_url(url)} is not valid "
                 "JSON; remove response-format: JSON to get the text"
             ) from None
         return text
