@@ -199,6 +199,14 @@ function setUpParameters() {
     });
     row.querySelector("input").addEventListener("change", update);
     row.querySelector("select").addEventListener("change", update);
+    // A checkbox is sent only when checked, so a hidden field per row carries
+    // the flag and keeps the rows' fields aligned.
+    const secret = row.querySelector("input.param-secret");
+    if (secret) {
+      secret.addEventListener("change", () => {
+        row.querySelector("input[name=param_secret]").value = secret.checked ? "1" : "";
+      });
+    }
   };
 
   for (const row of body.rows) {

@@ -22,19 +22,29 @@ def normalize_newlines(text: str) -> str:
 
 
 def form_parameters(form: FormData) -> list[dict]:
-    """Read the parameter rows; a row with an empty name is left out."""
+    """Read the parameter rows; a row with an empty name is left out.
+
+    The global function editor has no ``param_secret`` fields, so there no
+    parameter is secret.
+    """
     names = form.getlist("param_name")
     types = form.getlist("param_type")
-    if len(names) != len(types):
+    secrets = form.getlist("param_secret") or [""] * len(names)
+    if not len(names) == len(types) == len(secrets):
         raise InvalidInput(
-            f"The form has {len(names)} parameter names but {len(types)} types; "
-            "reload the page and enter the parameters again"
+            f"The form has {len(names)} parameter names, {len(types)} types and "
+            f"{len(secrets)} secret flags; reload the page and enter the "
+            "parameters again"
         )
-    return [
-        {"name": name.strip(), "type": type_}
-        for name, type_ in zip(names, types, strict=True)
-        if name.strip()
-    ]
+    parameters = []
+    for name, type_, secret in zip(names, types, secrets, strict=True):
+        if not name.strip():
+            continue
+        parameter = {"name": name.strip(), "type": type_}
+        if secret == "1":
+            parameter["secret"] = True
+        parameters.append(parameter)
+    return parameters
 
 
 def function_body(form: FormData, with_api_name: bool) -> dict:

@@ -71,6 +71,9 @@ def test_create_publish_copy_invoke(page, server):
     page.click("#add-param")
     page.fill("#params tbody tr:nth-child(1) input[name=param_name]", "issue")
     page.select_option("#params tbody tr:nth-child(1) select", "map")
+    page.click("#add-param")
+    page.fill("#params tbody tr:nth-child(2) input[name=param_name]", "api_key")
+    page.check("#params tbody tr:nth-child(2) input.param-secret")
     page.fill("#fn-script", JIRA_SCRIPT)
     page.check("#fn-publish")
     page.click("button[value=save]")
@@ -84,6 +87,15 @@ def test_create_publish_copy_invoke(page, server):
     page.click("#copy-url")
     page.wait_for_selector("#copy-status:has-text('Copied')")
     assert page.evaluate("navigator.clipboard.readText()") == url
+
+    with server.api() as api:
+        record_id = page.url.rsplit("/", 1)[-1]
+        saved = api.get(f"/api/v1/portals/1/callbacks/{record_id}").json()
+    assert saved["parameters"] == [
+        {"name": "issue", "type": "map"},
+        {"name": "api_key", "type": "string", "secret": True},
+    ]
+    assert page.is_checked("#params tbody tr:nth-child(2) input.param-secret")
 
     issue = {"fields": {"priority": "Highest", "summary": "Mail server down"}}
     arguments = urllib.parse.quote(json.dumps({"issue": issue}))

@@ -701,3 +701,54 @@ def test_draft_compile_errors_reported(server, client):
     assert page.status_code == 200
     assert "The saved script does not compile (1 error" in page.text
     assert "Variable &#39;missing_variable&#39; is not defined" in page.text
+
+
+def test_secret_parameter_kept_on_save(server, client):
+    record = create_via_api(
+        server,
+        parameters=[
+            {"name": "user", "type": "string"},
+            {"name": "password", "type": "string", "secret": True},
+        ],
+    )
+    path = f"/admin/portals/1/callbacks/{record['id']}"
+    page = client.get(path)
+    assert page.text.count('name="param_secret" value="1"') == 1
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_of(page.text),
+            "version": str(record["version"]),
+            "name": record["name"],
+            "return_type": "string",
+            "param_name": ["user", "password"],
+            "param_type": ["string", "string"],
+            "param_secret": ["", "1"],
+            "script": record["script"],
+        },
+    )
+    assert response.status_code == 303
+    with server.api() as api:
+        saved = api.get(f"/api/v1/portals/1/callbacks/{record['id']}").json()
+    assert saved["parameters"] == [
+        {"name": "user", "type": "string"},
+        {"name": "password", "type": "string", "secret": True},
+    ]
+
+
+def test_misaligned_parameter_fields_message(client):
+    form = editor_form(client, "/admin/portals/1/callbacks/new")
+    response = client.post(
+        "/admin/portals/1/callbacks/new",
+        data={
+            **form,
+            "name": unique("aligned"),
+            "return_type": "string",
+            "param_name": ["a", "b"],
+            "param_type": ["string", "int"],
+            "param_secret": [""],
+            "script": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "2 parameter names, 2 types and 1 secret flags" in response.text
