@@ -5,8 +5,9 @@ zone, plus whether the script gave a time part. Date-only values render as
 ``dd-MMM-yyyy`` and the others as ``dd-MMM-yyyy HH:mm:ss``; month names are
 always English, whatever the server locale.
 
-Literal rules, from Zoho's date-time help page and the shared note on the
-date-time functions (zoho.com/deluge/help/functions/datetime/addday.html):
+Literal rules, from Zoho's date-time help page and the validation note that
+its date-time function pages repeat (for example
+zoho.com/deluge/help/functions/datetime/addday.html):
 
 - a date without a time means 00:00:00;
 - an hour of 24 or more resets the whole time to 00:00:00, minutes of 60 or
