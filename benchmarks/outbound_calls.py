@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import platform
 import statistics
 import threading
@@ -109,9 +110,11 @@ def main() -> None:
         httpd.shutdown()
         httpd.server_close()
 
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     machine = (
         f"Python {platform.python_version()} on {platform.machine()}, "
-        f"{platform.system()}; server and client in one process on 127.0.0.1."
+        f"{platform.system()}, {os.cpu_count()} CPUs, load average {load} at the "
+        "end; server and client in one process on 127.0.0.1."
     )
     command = f"Command: `.venv/bin/python benchmarks/outbound_calls.py --calls {options.calls}`"
     report = "\n".join(
