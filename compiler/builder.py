@@ -21,6 +21,8 @@ _ESCAPES = {
     "r": "\r",
     "t": "\t",
 }
+# Digits past which an integer literal is reported without converting it.
+_MAX_NUMBER_DIGITS = 100
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
 
@@ -264,7 +266,18 @@ class TreeBuilder(Transformer):
 
     def number(self, children):
         token = children[0]
-        return n.Number(token.line, token.column, int(token))
+        text = str(token)
+        if len(text) > _MAX_NUMBER_DIGITS:
+            # int() of thousands of digits is slow and may raise; no such
+            # literal fits a NUMBER anyway.
+            self.error(
+                token.line,
+                token.column,
+                f"The number {text[:20]}... ({len(text)} digits) does not fit a "
+                "64-bit NUMBER; write it as a decimal such as 1.0E20",
+            )
+            return n.Number(token.line, token.column, 0)
+        return n.Number(token.line, token.column, int(text))
 
     def decimal(self, children):
         token = children[0]

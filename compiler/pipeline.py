@@ -148,7 +148,6 @@ def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
             functions.append((reached.python_name, reached.definition))
     names = {py: d.name for py, d in functions[1:]}
     tree = module_lowering.lower(functions, [p.name for p in main.params], names)
-    ast.fix_missing_locations(tree)
     validate(tree)
     result.code = compile(tree, filename, "exec", dont_inherit=True)
     result.blocking = module_lowering.blocking or any(
