@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -91,9 +92,18 @@ class Program:
             result.error = f"Variable '{variable}' is not defined (Line no: {line})"
             result.line = line
         except RecursionError as exc:
+            # With the default nested-calls limit (75), calls stop long before
+            # Python's stack does, so this is a value that nests too deeply or
+            # contains itself, met while rendering or comparing it.
             line = self._error_line(exc)
-            result.limit = "nested calls"
-            result.error = LimitExceeded("nested calls", "Python stack", line).message
+            result.limit = "nesting depth"
+            result.error = LimitExceeded(
+                "nesting depth",
+                f"{sys.getrecursionlimit()} Python frames; a list or map nests "
+                "too deeply or contains itself",
+                line,
+            ).message
+            result.line = line
         except Exception as exc:  # a fault in a built-in or in the runtime
             line = self._error_line(exc)
             logger.exception("internal error while running a script at line %s", line)
