@@ -318,16 +318,24 @@ def test_long_chains_compile_or_fail_cleanly(source):
         assert outcome.result.error is None or outcome.result.limit is not None
 
 
-def test_self_containing_list_fails_cleanly():
-    for tail in ("return l;", "info l;\nreturn 1;", "return l == l;",
-                 "return l.toString();"):
-        result = run_ok(f"l = List();\nl.add(l);\n{tail}")
-        assert result.output is None
-        assert result.limit == "nesting depth"
-        assert result.error.startswith(
-            "Execution limit exceeded: nesting depth (1000 Python frames; a list "
-            "or map nests too deeply or contains itself)"
-        )
+NESTING_MESSAGE = (
+    "Execution limit exceeded: nesting depth (1000 Python frames; a list or map "
+    "nests too deeply or contains itself)"
+)
+
+
+@pytest.mark.parametrize("tail, limit, message", [
+    ("return l;", "nesting depth", NESTING_MESSAGE),
+    ("info l;\nreturn 1;", "nesting depth", NESTING_MESSAGE + " (Line no: 3)"),
+    ("return l == l;", "nesting depth", NESTING_MESSAGE + " (Line no: 3)"),
+    ("return l.toString();", "text length",
+     limit_message("text length", "1000000 characters", 3)),
+])  # fmt: skip
+def test_self_containing_list_fails_cleanly(tail, limit, message):
+    result = run_ok(f"l = List();\nl.add(l);\n{tail}")
+    assert result.output is None
+    assert result.limit == limit
+    assert result.error == message
     assert run_ok("l = List();\nl.add(1);\nreturn l;").output == [1]
 
 
