@@ -92,7 +92,7 @@ class HistoryWriter:
                     self._pending.popleft()
                 self.written += len(rows)
             if time.monotonic() >= self._next_age_prune:
-                self._prune_by_age()
+                self.prune_by_age()
                 self._next_age_prune = time.monotonic() + AGE_PRUNE_INTERVAL_SECONDS
             return len(rows)
 
@@ -108,7 +108,8 @@ class HistoryWriter:
                     [callback_id, callback_id, self.max_rows_per_callback],
                 )
 
-    def _prune_by_age(self) -> None:
+    def prune_by_age(self) -> None:
+        """Delete the rows older than the maximum age."""
         cutoff = (datetime.now(UTC) - self.max_age).isoformat(timespec="microseconds")
         with self.storage.transaction() as db:
             deleted = db.execute(
