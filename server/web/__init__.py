@@ -10,7 +10,13 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from server.web import pages_auth, pages_callbacks, pages_globals, pages_history
+from server.web import (
+    pages_auth,
+    pages_callbacks,
+    pages_executions,
+    pages_globals,
+    pages_history,
+)
 from server.web.routing import not_found_page, page
 from server.web.session import LazySessionMiddleware
 from server.web.templating import STATIC_DIR
@@ -83,6 +89,16 @@ def page_routes() -> list:
         page(GLOBAL, pages_globals.edit_page, name="edit_global"),
         page(GLOBAL, pages_globals.save, name="save_global", methods=POST),
         page(GLOBAL + "/history", pages_history.global_history, name="global_history"),
+        page(
+            CALLBACK + "/executions",
+            pages_executions.executions_page,
+            name="executions",
+        ),
+        page(
+            CALLBACK + "/executions/{execution:int}",
+            pages_executions.execution_page,
+            name="execution",
+        ),
         page(
             CALLBACK + "/history/restore",
             pages_history.restore_callback,

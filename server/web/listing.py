@@ -37,6 +37,8 @@ class Listing:
     per_page: int
     search: str = ""
     per_page_choices: tuple[int, ...] = field(default=PER_PAGE_CHOICES)
+    # Other filters that page links keep, such as a status filter.
+    extra_query: dict[str, str] = field(default_factory=dict)
 
     @property
     def page_count(self) -> int:
@@ -68,7 +70,8 @@ class Listing:
         return numbers
 
     def page_url(self, page: int) -> str:
-        query = {"page": page, "per_page": self.per_page}
+        query: dict[str, object] = {"page": page, "per_page": self.per_page}
         if self.search:
             query["search"] = self.search
+        query.update(self.extra_query)
         return f"{self.list_url}?{urlencode(query)}"

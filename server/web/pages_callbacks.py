@@ -86,9 +86,11 @@ async def list_page(request: Request) -> Response:
     )
     edit_url = row_url(request, "edit_callback", "callback", portal=portal_id)
     history_url = row_url(request, "callback_history", "callback", portal=portal_id)
+    executions_url = row_url(request, "executions", "callback", portal=portal_id)
     for record in records:
         record["edit_url"] = edit_url(record["id"])
         record["history_url"] = history_url(record["id"])
+        record["executions_url"] = executions_url(record["id"])
     listing = Listing(
         list_url=url_for(request, "callbacks", portal=portal_id),
         items=records,
@@ -135,12 +137,16 @@ async def _editor(
     if record["id"] is None:
         save_url = url_for(request, "create_callback", portal=portal_id)
         history_url = None
+        executions_url = None
     else:
         save_url = url_for(
             request, "edit_callback", portal=portal_id, callback=record["id"]
         )
         history_url = url_for(
             request, "callback_history", portal=portal_id, callback=record["id"]
+        )
+        executions_url = url_for(
+            request, "executions", portal=portal_id, callback=record["id"]
         )
     return render(
         request,
@@ -152,6 +158,7 @@ async def _editor(
             "fn": record,
             "save_url": save_url,
             "history_url": history_url,
+            "executions_url": executions_url,
             "return_types": RETURN_TYPES,
             "parameter_types": PARAMETER_TYPES,
             "max_parameters": MAX_PARAMETERS,

@@ -19,8 +19,11 @@ STATIC_DIR = PACKAGE_DIR / "static"
 ROUTE_PREFIX = "admin:"
 
 
-def format_timestamp(value: object) -> str:
-    """Show a stored ISO 8601 UTC time as ``2025-01-31 14:05 UTC``."""
+def format_timestamp(value: object, seconds: bool = False) -> str:
+    """Show a stored ISO 8601 UTC time as ``2025-01-31 14:05 UTC``.
+
+    With ``seconds`` the time has seconds and milliseconds as well.
+    """
     if not value:
         return "—"
     try:
@@ -28,7 +31,13 @@ def format_timestamp(value: object) -> str:
     except ValueError:
         return str(value)
     suffix = " UTC" if moment.utcoffset() is not None and not moment.utcoffset() else ""
-    return moment.strftime("%Y-%m-%d %H:%M") + suffix
+    if seconds:
+        text = (
+            moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+        )
+    else:
+        text = moment.strftime("%Y-%m-%d %H:%M")
+    return text + suffix
 
 
 @lru_cache(maxsize=64)

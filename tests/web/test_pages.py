@@ -3,6 +3,8 @@
 import html
 import re
 import stat
+import time
+import urllib.parse
 import uuid
 
 import httpx
@@ -752,3 +754,60 @@ def test_misaligned_parameter_fields_message(client):
     )
     assert response.status_code == 400
     assert "2 parameter names, 2 types and 1 secret flags" in response.text
+
+
+def wait_for_executions(server, callback_id: int, count: int) -> list[dict]:
+    """Poll the admin API until the history has ``count`` rows (it is written
+    in the background)."""
+    deadline = time.monotonic() + 10
+    with server.api() as api:
+        while True:
+            body = api.get(
+                f"/api/v1/portals/1/callbacks/{callback_id}/executions"
+            ).json()
+            if body["total"] >= count or time.monotonic() > deadline:
+                return body["executions"]
+            time.sleep(0.05)
+
+
+def test_executions_pages(server, client):
+    record = create_via_api(
+        server,
+        api_name=unique("history"),
+        publish=True,
+        parameters=[
+            {"name": "n", "type": "int"},
+            {"name": "token", "type": "string", "secret": True},
+        ],
+        return_type="int",
+        script='info "n is " + n;\nreturn 10 / n;',
+    )
+    for arguments in ('{"n": 2, "token": "hunter2"}', '{"n": 0}', '{"n": "x"}'):
+        httpx.get(f"{record['url']}&arguments={urllib.parse.quote(arguments)}")
+    rows = wait_for_executions(server, record["id"], 3)
+    assert len(rows) == 3
+
+    path = f"/admin/portals/1/callbacks/{record['id']}/executions"
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page.text.count('<tr data-id="') == 3
+    assert "Success" in page.text
+    assert "Invalid arguments" in page.text
+    assert "n is 2" in page.text
+
+    failed = client.get(path, params={"status": "error"})
+    assert failed.text.count('<tr data-id="') == 1
+
+    success = next(row for row in rows if row["status"] == "success")
+    detail = client.get(f"{path}/{success['id']}")
+    assert detail.status_code == 200
+    assert "[secret]" in detail.text
+    assert "hunter2" not in detail.text
+    assert "n is 2" in detail.text
+
+
+def test_unknown_execution_page(server, client):
+    record = create_via_api(server)
+    response = client.get(f"/admin/portals/1/callbacks/{record['id']}/executions/99")
+    assert response.status_code == 404
+    assert f"Execution 99 of callback {record['id']} not found" in response.text
