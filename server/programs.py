@@ -80,7 +80,11 @@ def secret_names(parameters: list[dict]) -> frozenset[str]:
 
 
 def diagnostics_of(result) -> list[dict]:
-    """Convert compiler diagnostics to the JSON shape of the admin API."""
+    """Convert compiler diagnostics to the JSON shape of the admin API.
+
+    ``function`` names the global function whose script has the error, or is
+    None for the callback's own script.
+    """
     return [
         {
             "line": d.line,
@@ -88,6 +92,7 @@ def diagnostics_of(result) -> list[dict]:
             "message": d.message,
             "kind": getattr(d, "kind", "semantic"),
             "severity": getattr(d, "severity", "error"),
+            "function": getattr(d, "function", None),
         }
         for d in result.diagnostics
     ]
