@@ -4,7 +4,7 @@ Benchmarks, in order: invocation overhead, execution speed, cold start,
 compile throughput, admin API at scale. ``--quick`` runs tiny sizes (for the
 smoke tests), ``--only NAME`` runs a subset, ``--output-dir`` writes
 elsewhere. ``summary.md`` in the output directory lists the headline figure
-of each benchmark that ran.
+of each benchmark; a benchmark left out by ``--only`` keeps its earlier line.
 
 Run: ``.venv/bin/python -m benchmarks [--quick]`` or
 ``.venv/bin/python benchmarks/run_all.py [--quick]``
@@ -143,15 +143,29 @@ RUNNERS = {
 }
 
 
-def write_summary(output_dir: Path, lines: list[str], command: str) -> Path:
+def previous_headlines(path: Path) -> dict[str, str]:
+    """Read the headlines of an earlier ``summary.md``, by benchmark name."""
+    headlines = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, separator, text = line.removeprefix("- ").partition(": ")
+            if line.startswith("- ") and separator and name in NAMES:
+                headlines[name] = text
+    return headlines
+
+
+def write_summary(output_dir: Path, headlines: dict[str, str], command: str) -> Path:
+    """Write ``summary.md``; benchmarks that did not run keep their old line."""
     path = output_dir / "summary.md"
+    merged = {**previous_headlines(path), **headlines}
+    lines = [f"- {name}: {merged[name]}" for name in NAMES if name in merged]
     text = "\n".join(
         [
             "# Benchmark summary",
             "",
             f"Machine: {machine_description()}.",
             "",
-            f"Command: `{command}`",
+            f"Last command: `{command}` (each table names its own command)",
             "",
             *lines,
             "",
@@ -177,9 +191,10 @@ def main(argv: list[str] | None = None) -> dict[str, str]:
         help="directory of the Markdown tables and PNG plots",
     )
     options = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    # httpx logs every request at INFO.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Progress lines of the benchmarks only: the service and httpx log every
+    # publish and request at INFO.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logger.setLevel(logging.INFO)
     command = "python -m benchmarks" + (" --quick" if options.quick else "")
     for name in options.only or []:
         command += f" --only {name}"
@@ -192,8 +207,7 @@ def main(argv: list[str] | None = None) -> dict[str, str]:
         logger.info(
             "%s: %s (%.0f s)", name, headlines[name], time.perf_counter() - started
         )
-    summary_lines = [f"- {name}: {text}" for name, text in headlines.items()]
-    write_summary(options.output_dir, summary_lines, command)
+    write_summary(options.output_dir, headlines, command)
     print(json.dumps(headlines, ensure_ascii=False, indent=2))
     return headlines
 
