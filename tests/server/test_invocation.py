@@ -329,3 +329,14 @@ def test_huge_portal_id_is_invalid_url(live):
     assert admin.status_code == 404
     bulk = live.admin.post("/api/v1/portals/1/callbacks/delete", json={"ids": [10**30]})
     assert bulk.status_code == 400
+
+
+def test_token_of_other_function_is_invalid_url(live):
+    first = publish_double(live)
+    second = publish_double(live, name="second", api_name="second")
+    query = {**query_of(first["url"]), "api_name": "second"}
+    response = invoke(live, query, {"n": 1})
+    assert response.status_code == 404
+    assert response.json() == INVALID_URL
+    own = invoke(live, query_of(second["url"]), {"n": 1})
+    assert own.json() == {"output": 2}
