@@ -9,7 +9,11 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 
+from server import callbacks
+from server.errors import CompileFailed
 from server.programs import diagnostics_of
+from server.validation import check_parameters
+from server.web.forms import run_arguments
 from server.web.listing import parse_page, parse_per_page
 from server.web.python_view import PythonLine, python_lines
 
@@ -67,6 +71,30 @@ def compile_view(service, portal_id: int, record: dict, what: str) -> CompiledVi
     return CompiledView(
         lines=python_lines(result.python_source or ""), diagnostics=diagnostics
     )
+
+
+def run_unsaved(service, portal_id: int, body: dict, texts: dict[str, str]):
+    """Run the editor's unsaved script through the portal's execute operation.
+
+    Returns the test-run report and the compile diagnostics (None when the
+    script compiled). Raises ``InvalidInput`` for invalid fields or arguments.
+    """
+    parameters = check_parameters(body["parameters"])
+    request_body = {
+        "script": body["script"],
+        "parameters": parameters,
+        "return_type": body["return_type"],
+        "arguments": run_arguments(texts, parameters),
+    }
+    try:
+        return callbacks.execute_script(service, portal_id, request_body), None
+    except CompileFailed as exc:
+        return error_report(exc.message), exc.details.get("diagnostics", [])
+
+
+def error_report(message: str) -> dict:
+    """Return a test-run report for a run that failed before the script ran."""
+    return {"errorMessage": message, "info": [], "statements": 0, "duration_ms": 0.0}
 
 
 def run_view(report: dict) -> dict:

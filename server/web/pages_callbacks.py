@@ -18,8 +18,10 @@ from server.validation import MAX_PARAMETERS, PARAMETER_TYPES, RETURN_TYPES
 from server.web.editor_view import (
     compile_view,
     delete_ids,
+    error_report,
     list_return_query,
     return_fields,
+    run_unsaved,
     run_view,
 )
 from server.web.forms import argument_texts, function_body, run_arguments
@@ -121,6 +123,7 @@ async def _editor(
     run_result: dict | None = None,
     arguments: dict[str, str] | None = None,
     messages: list | None = None,
+    unsaved: bool = False,
 ) -> Response:
     service = service_of(request)
     portal_id = portal["id"]
@@ -132,7 +135,7 @@ async def _editor(
     messages = list(messages or [])
     if diagnostics is None:
         diagnostics = compiled.diagnostics
-        if record["id"] is not None and compiled.errors:
+        if record["id"] is not None and compiled.errors and not unsaved:
             messages.append(["error", compiled.errors_message()])
     if record["id"] is None:
         save_url = url_for(request, "create_callback", portal=portal_id)
@@ -208,6 +211,9 @@ async def create(request: Request) -> Response:
     publish = form.get("publish") == "1"
     texts = argument_texts(form)
     portal = await run_in_threadpool(service.storage.get_portal, portal_id)
+    if form.get("action") == "run":
+        record = _unsaved_record(body, None, publish)
+        return await _run(request, portal, record, body, texts)
     try:
         record = await run_in_threadpool(
             callbacks.create_callback,
@@ -248,6 +254,9 @@ async def save(request: Request) -> Response:
     saved = await run_in_threadpool(
         callbacks.read_callback, service, portal_id, callback_id, base_url
     )
+    if form.get("action") == "run":
+        record = _unsaved_record(body, saved, publish)
+        return await _run(request, portal, record, body, texts)
     expected = form.get("version")
     try:
         if expected is not None and expected != str(saved["version"]):
@@ -300,6 +309,29 @@ async def save(request: Request) -> Response:
     return await _after_save(request, portal, record, done, texts)
 
 
+async def _run(
+    request: Request, portal: dict, record: dict, body: dict, texts: dict[str, str]
+) -> Response:
+    """Run the script as typed, without saving it, and show the editor again."""
+    try:
+        report, diagnostics = await run_in_threadpool(
+            run_unsaved, service_of(request), portal["id"], body, texts
+        )
+    except InvalidInput as exc:
+        log_rejected(request, exc)
+        report, diagnostics = error_report(exc.message), None
+    return await _editor(
+        request,
+        portal,
+        record,
+        diagnostics=diagnostics,
+        run_result=run_view(report),
+        arguments=texts,
+        messages=[["success", "Ran the script as typed; nothing was saved."]],
+        unsaved=True,
+    )
+
+
 async def _after_save(
     request: Request, portal: dict, record: dict, done: str, texts: dict[str, str]
 ) -> Response:
@@ -322,12 +354,7 @@ async def _after_save(
         )
     except (InvalidInput, CompileFailed) as exc:
         log_rejected(request, exc)
-        report = {
-            "errorMessage": exc.message,
-            "info": [],
-            "statements": 0,
-            "duration_ms": 0.0,
-        }
+        report = error_report(exc.message)
     return await _editor(
         request,
         portal,

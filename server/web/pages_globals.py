@@ -18,8 +18,10 @@ from server.validation import MAX_PARAMETERS, PARAMETER_TYPES, RETURN_TYPES
 from server.web.editor_view import (
     compile_view,
     delete_ids,
+    error_report,
     list_return_query,
     return_fields,
+    run_unsaved,
     run_view,
 )
 from server.web.forms import argument_texts, function_body, run_arguments
@@ -128,6 +130,7 @@ async def _editor(
     run_result: dict | None = None,
     arguments: dict[str, str] | None = None,
     messages: list | None = None,
+    unsaved: bool = False,
 ) -> Response:
     service = service_of(request)
     portal_id = portal["id"]
@@ -138,7 +141,7 @@ async def _editor(
     messages = list(messages or [])
     if diagnostics is None:
         diagnostics = compiled.diagnostics
-        if record["id"] is not None and compiled.errors:
+        if record["id"] is not None and compiled.errors and not unsaved:
             messages.append(["error", compiled.errors_message()])
     if record["id"] is None:
         save_url = url_for(request, "create_global", portal=portal_id)
@@ -204,6 +207,27 @@ async def _save(request: Request, function_id: int | None) -> Response:
     texts = argument_texts(form)
     portal = await run_in_threadpool(service.storage.get_portal, portal_id)
     saved = None
+    if form.get("action") == "run":
+        if function_id is not None:
+            saved = await run_in_threadpool(_read, service, portal_id, function_id)
+        record = {**(saved or NEW_GLOBAL), **body}
+        try:
+            report, diagnostics = await run_in_threadpool(
+                run_unsaved, service, portal_id, body, texts
+            )
+        except InvalidInput as exc:
+            log_rejected(request, exc)
+            report, diagnostics = error_report(exc.message), None
+        return await _editor(
+            request,
+            portal,
+            record,
+            diagnostics=diagnostics,
+            run_result=run_view(report),
+            arguments=texts,
+            messages=[["success", "Ran the script as typed; nothing was saved."]],
+            unsaved=True,
+        )
     try:
         if function_id is None:
             record = await run_in_threadpool(
@@ -264,12 +288,7 @@ async def _save(request: Request, function_id: int | None) -> Response:
         )
     except (InvalidInput, CompileFailed) as exc:
         log_rejected(request, exc)
-        report = {
-            "errorMessage": exc.message,
-            "info": [],
-            "statements": 0,
-            "duration_ms": 0.0,
-        }
+        report = error_report(exc.message)
     return await _editor(
         request,
         portal,

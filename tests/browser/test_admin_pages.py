@@ -441,3 +441,24 @@ def test_edit_published_keeps_url(page, server):
     assert page.inner_text(".badge") == "Draft"
     assert page.locator("#invocation-url").count() == 0
     assert httpx.get(f"{url}&arguments={arguments}").status_code == 404
+
+
+def test_run_without_saving(page, server):
+    record = create_callback(
+        server,
+        1,
+        name=unique("unsaved_run"),
+        return_type="string",
+        parameters=[{"name": "who", "type": "string"}],
+        script='return "Hi " + who;',
+    )
+    page.goto(f"/admin/portals/1/callbacks/{record['id']}")
+    page.fill("#fn-script", 'return "Bye " + who;')
+    page.fill("input[name='arg:who']", "Sam")
+    page.click("#run-unsaved")
+    page.wait_for_selector("#run-result")
+    assert page.inner_text("#run-output") == '"Bye Sam"'
+    assert page.input_value("#fn-script") == 'return "Bye " + who;'
+    with server.api() as api:
+        stored = api.get(f"/api/v1/portals/1/callbacks/{record['id']}").json()
+    assert stored["script"] == 'return "Hi " + who;'

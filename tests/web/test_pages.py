@@ -811,3 +811,74 @@ def test_unknown_execution_page(server, client):
     response = client.get(f"/admin/portals/1/callbacks/{record['id']}/executions/99")
     assert response.status_code == 404
     assert f"Execution 99 of callback {record['id']} not found" in response.text
+
+
+def test_run_without_saving(server, client):
+    record = create_via_api(
+        server,
+        parameters=[{"name": "n", "type": "int"}],
+        return_type="int",
+        script="return n;",
+    )
+    path = f"/admin/portals/1/callbacks/{record['id']}"
+    form = editor_form(client, path)
+    response = client.post(
+        path,
+        data={
+            **form,
+            "version": str(record["version"]),
+            "name": record["name"],
+            "return_type": "int",
+            "param_name": "n",
+            "param_type": "int",
+            "script": 'info "doubling";\nreturn n * 2;',
+            "arg:n": "21",
+            "action": "run",
+        },
+    )
+    assert response.status_code == 200
+    assert '<pre id="run-output">42</pre>' in response.text
+    assert "doubling" in response.text
+    assert "nothing was saved" in response.text
+    assert "return n * 2;" in response.text
+    with server.api() as api:
+        stored = api.get(f"/api/v1/portals/1/callbacks/{record['id']}").json()
+    assert stored["version"] == 1
+    assert stored["script"] == "return n;"
+
+
+def test_run_without_saving_compile_error(client):
+    form = editor_form(client, "/admin/portals/1/callbacks/new")
+    response = client.post(
+        "/admin/portals/1/callbacks/new",
+        data={
+            **form,
+            "name": unique("draft"),
+            "return_type": "string",
+            "script": 'x = 1;\ny = ;\nreturn "x";',
+            "action": "run",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="run-error"' in response.text
+    assert "does not compile" in response.text
+    assert "Line 2, column" in response.text
+
+
+def test_run_global_without_saving(client):
+    form = editor_form(client, "/admin/portals/1/global-functions/new")
+    response = client.post(
+        "/admin/portals/1/global-functions/new",
+        data={
+            **form,
+            "name": unique("tax"),
+            "return_type": "float",
+            "param_name": "amount",
+            "param_type": "float",
+            "script": "return amount * 1.5;",
+            "arg:amount": "2",
+            "action": "run",
+        },
+    )
+    assert response.status_code == 200
+    assert '<pre id="run-output">3.0</pre>' in response.text
