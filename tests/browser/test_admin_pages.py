@@ -308,6 +308,7 @@ def test_screenshots_of_list_and_editor(page, server):
             portal_id,
             name=name.replace(" ", "_"),
             api_name=api_name,
+            description=f"{name}: maps the incoming payload to a request",
             publish=publish,
             return_type="map",
             parameters=[{"name": "issue", "type": "map"}],
