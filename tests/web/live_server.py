@@ -51,7 +51,7 @@ class LiveServer:
                 self.process.wait(timeout=10)
 
 
-def start_server(data_dir: Path, admin_key: str) -> LiveServer:
+def start_server(data_dir: Path, admin_key: str, workers: int = 1) -> LiveServer:
     """Run ``uvicorn --factory server.app:create_app`` with its own data directory."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -75,6 +75,8 @@ def start_server(data_dir: Path, admin_key: str) -> LiveServer:
             str(port),
             "--log-level",
             "warning",
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=log_file,

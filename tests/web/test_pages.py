@@ -882,3 +882,20 @@ def test_run_global_without_saving(client):
     )
     assert response.status_code == 200
     assert '<pre id="run-output">3.0</pre>' in response.text
+
+
+def test_session_shared_by_workers(tmp_path):
+    live = start_server(tmp_path / "data", "workers-admin-key-0123456789", workers=2)
+    try:
+        client = signed_in_client(live)
+        statuses = set()
+        for _ in range(20):
+            # A new connection each time, so requests spread over the workers.
+            response = httpx.get(
+                live.base_url + "/admin/portals", cookies=client.cookies
+            )
+            statuses.add(response.status_code)
+        client.close()
+        assert statuses == {200}
+    finally:
+        live.stop()
