@@ -1,4 +1,4 @@
-"""Turn the Lark parse tree into the nodes of ``compiler.nodes``."""
+"""Build the nodes of ``compiler.nodes`` on each reduction of the parser."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import re
 
 import threading
 
-from lark import Token, Transformer
+from lark import Transformer
 
 from compiler import nodes as n
+from compiler.lexer import Token
+from runtime.surrogates import well_formed
 
 _ESCAPES = {
     '"': '"',
@@ -39,7 +41,9 @@ def unescape(body: str) -> str:
             return chr(int(code[1:], 16))
         return _ESCAPES.get(code, "\\" + code)
 
-    return _ESCAPE.sub(replace, body)
+    text = _ESCAPE.sub(replace, body)
+    # "\ud83d\ude00" is one character written as two UTF-16 halves.
+    return well_formed(text) if "\\u" in body else text
 
 
 class BuildFindings(threading.local):
@@ -61,10 +65,10 @@ def _exprs(children) -> list:
 class TreeBuilder(Transformer):
     """Build ``compiler.nodes`` while Lark parses, with no parse tree between.
 
-    Lark calls these methods on each reduction (the ``transformer`` option of
-    the LALR parser). A construct that parses but is not valid Deluge goes to
-    ``findings.errors``, and the method still returns a node so that the parse
-    goes on and reports the errors after it.
+    ``compiler.lalr`` calls these methods on each reduction, through the
+    callbacks Lark builds from this transformer. A construct that parses but
+    is not valid Deluge goes to ``findings.errors``, and the method still
+    returns a node so that the parse goes on and reports the errors after it.
     """
 
     def __init__(self):

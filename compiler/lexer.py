@@ -1,28 +1,23 @@
-"""A fast lexer for the Deluge grammar, plugged into Lark's LALR parser.
+"""The lexer of the Deluge grammar: one regular expression for all terminals.
 
-Lark's contextual lexer runs one regular-expression match per token and one
-per run of ignored text, and builds a lexer per parser state. This lexer
-matches the ignored text and the next token with a single expression built
-from the terminals of ``deluge.lark``, so the patterns stay defined in the
-grammar. It keeps the contextual lexer's results where they matter:
+The expression matches the ignored text (spaces, comments) and the next token
+in one call, and is built from the terminal patterns of ``deluge.lark``, so
+the patterns stay defined in the grammar. Where the token depends on the
+parser state, the lexer reads the state on top of the parser's stack, as
+Lark's contextual lexer would:
 
-- a keyword is lexed as NAME where the parser state does not accept the
-  keyword but accepts a NAME (``each = 1;`` assigns a variable);
-- TASK_KEY (``url:``, ``content type:``) is tried only where the parser state
+- a keyword is lexed as NAME where the state does not accept the keyword but
+  accepts a NAME (``each = 1;`` assigns a variable);
+- TASK_KEY (``url:``, ``content type:``) is tried only where the state
   accepts it, inside a bracket task;
-- TYPED_LIST is lexed as NAME where the parser state does not accept it.
-
-The position after the last token is kept in Lark's ``LexerState.line_ctr``,
-so a new call of ``lex`` resumes where the last one stopped, as the error
-recovery of ``compiler.parser`` needs.
+- TYPED_LIST and INSERT_INTO are lexed as NAME where the state does not
+  accept them.
 """
 
 from __future__ import annotations
 
 import re
 
-from lark.exceptions import UnexpectedCharacters
-from lark.lexer import Lexer, Token
 from lark.utils import get_regexp_width
 
 TASK_KEY = "TASK_KEY"
@@ -30,17 +25,45 @@ NAME = "NAME"
 STRING = "STRING"
 # Terminals that start with a letter and may stand where a NAME is lexed.
 _WORD_TERMINALS = ("TYPED_LIST", "INSERT_INTO")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class DelugeLexer(Lexer):
-    """One-expression lexer over the terminals of the Deluge grammar."""
+class Token:
+    """One token: its terminal name, its text and its 1-based position."""
 
-    __future_interface__ = 2
+    __slots__ = ("type", "value", "line", "column")
 
-    def __init__(self, lexer_conf):
-        terminals = list(lexer_conf.terminals)
+    def __init__(self, kind: str, value: str, line: int, column: int):
+        self.type = kind
+        self.value = value
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r}, {self.line}, {self.column})"
+
+
+class LexError(Exception):
+    """No terminal matches the text at ``position``."""
+
+    def __init__(self, position: int, line: int, line_start: int, char: str):
+        super().__init__(f"unexpected character {char!r} at line {line}")
+        self.position = position
+        self.line = line
+        self.line_start = line_start
+        self.column = position - line_start + 1
+        self.char = char
+
+
+class DelugeLexer:
+    """Tokens of a text, for the terminals of one Lark grammar and parse table."""
+
+    def __init__(self, terminals, ignore, states: dict):
         by_name = {t.name: t for t in terminals}
-        ignored = [by_name[name].pattern.to_regexp() for name in lexer_conf.ignore]
+        ignored = [by_name[name].pattern.to_regexp() for name in ignore]
         self.keywords: dict[str, str] = {}
         alternatives = []
         ordered = sorted(
@@ -54,7 +77,7 @@ class DelugeLexer(Lexer):
         )
         for terminal in ordered:
             name = terminal.name
-            if name in lexer_conf.ignore or name == TASK_KEY:
+            if name in ignore or name == TASK_KEY:
                 continue
             regexp = terminal.pattern.to_regexp()
             if terminal.priority == 2 and re.fullmatch(regexp, name.lower()):
@@ -75,38 +98,33 @@ class DelugeLexer(Lexer):
                 "write it with (?:...)"
             )
         self.task_key = re.compile(by_name[TASK_KEY].pattern.to_regexp())
-        self._tables: dict[int, tuple] = {}
+        self.states = states
+        self.task_states = frozenset(s for s, row in states.items() if TASK_KEY in row)
 
-    def _context(self, parse_conf) -> tuple:
-        """Return the states that accept TASK_KEY and the state table itself."""
-        key = id(parse_conf.parse_table)
-        found = self._tables.get(key)
-        if found is None:
-            states = parse_conf.parse_table.states
-            task_states = frozenset(s for s, row in states.items() if TASK_KEY in row)
-            found = (task_states, states, parse_conf.parse_table)
-            self._tables[key] = found
-        return found
+    def tokens(self, text: str, stack: list, pos: int = 0, line: int = 1,
+               line_start: int = 0):
+        """Yield the tokens of ``text`` from ``pos``; ``stack`` is the parser's.
 
-    def lex(self, lexer_state, parser_state):
-        text_slice = lexer_state.text
-        text = text_slice.text
-        end = text_slice.end
-        counter = lexer_state.line_ctr
-        pos = counter.char_pos
-        line = counter.line
-        line_start = counter.line_start_pos
-        task_states, states, _table = self._context(parser_state.parse_conf)
-        stack = parser_state.state_stack
+        Raises ``LexError`` where no terminal matches.
+        """
+        end = len(text)
+        states = self.states
+        task_states = self.task_states
         keywords = self.keywords
         names = self.names
         match = self.pattern.match
         task_match = self.task_key.match
         while pos < end:
-            found = match(text, pos, end)
+            found = match(text, pos)
             if found is None:
-                self._fail(text, pos, end, line, line_start, counter, parser_state)
-                return
+                bad = self.skip.match(text, pos).end()
+                if bad >= end:
+                    return
+                newlines = text.count("\n", pos, bad)
+                if newlines:
+                    line += newlines
+                    line_start = text.rindex("\n", pos, bad) + 1
+                raise LexError(bad, line, line_start, text[bad])
             index = found.lastindex
             kind = names[index - 1]
             start = found.start(index)
@@ -116,53 +134,25 @@ class DelugeLexer(Lexer):
                 line += newlines
                 line_start = text.rindex("\n", pos, start) + 1
             if kind == NAME or kind in _WORD_TERMINALS:
-                row_state = stack[-1]
-                if row_state in task_states:
-                    task = task_match(text, start, end)
+                state = stack[-1]
+                if state in task_states:
+                    task = task_match(text, start)
                     if task is not None:
                         kind = TASK_KEY
                         stop = task.end()
                 if kind != TASK_KEY:
-                    if kind != NAME and kind not in states[row_state]:
-                        # TYPED_LIST or INSERT_INTO where the state wants a name.
-                        stop = start + _name_length(text, start, end)
+                    if kind != NAME and kind not in states[state]:
+                        stop = _NAME.match(text, start).end()
                         kind = NAME
                     if kind == NAME:
                         keyword = keywords.get(text[start:stop].lower())
                         if keyword is not None:
-                            row = states[row_state]
+                            row = states[state]
                             if keyword in row or NAME not in row:
                                 kind = keyword
-            token = Token(kind, text[start:stop], start, line, start - line_start + 1)
-            if kind == STRING and "\n" in token:
-                line += token.count("\n")
-                line_start = start + token.rindex("\n") + 1
+            value = text[start:stop]
+            yield Token(kind, value, line, start - line_start + 1)
+            if kind == STRING and "\n" in value:
+                line += value.count("\n")
+                line_start = start + value.rindex("\n") + 1
             pos = stop
-            counter.char_pos = pos
-            counter.line = line
-            counter.line_start_pos = line_start
-            yield token
-
-    def _fail(self, text, pos, end, line, line_start, counter, parser_state):
-        """Raise ``UnexpectedCharacters`` at the first character after ``pos``."""
-        bad = self.skip.match(text, pos, end).end()
-        if bad >= end:
-            return
-        newlines = text.count("\n", pos, bad)
-        if newlines:
-            line += newlines
-            line_start = text.rindex("\n", pos, bad) + 1
-        counter.char_pos = bad
-        counter.line = line
-        counter.line_start_pos = line_start
-        counter.column = bad - line_start + 1
-        raise UnexpectedCharacters(
-            text, bad, line, bad - line_start + 1, state=parser_state
-        )
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _name_length(text: str, start: int, end: int) -> int:
-    return _NAME.match(text, start, end).end() - start

@@ -252,3 +252,5 @@ class FunctionDef(Node):
     body: list
     has_header: bool = True
     warnings: list = field(default_factory=list)
+    # The Call nodes of the body, filled by the first walk that needs them.
+    calls: list | None = field(default=None, repr=False, compare=False)

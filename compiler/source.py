@@ -15,6 +15,7 @@ so positions in later messages still point into the text the user wrote:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Characters that stand between tokens in pasted text and mean a plain space.
@@ -50,190 +51,152 @@ class ScanResult:
         return not any(p.severity == "error" for p in self.problems)
 
 
+# The characters and pairs the scan acts on; all other text is copied as is.
+_SPECIAL = re.compile(
+    "//|/\\*|[\"'()\\[\\]{}"
+    + re.escape("".join(sorted(_DOUBLE_QUOTES | _SINGLE_QUOTES | _SPACES)))
+    + "]"
+)
+_TYPOGRAPHIC_DOUBLE = re.escape("".join(sorted(_DOUBLE_QUOTES)))
+_ASCII_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string opened with a typographic quote may close with either kind.
+_TYPOGRAPHIC_STRING = re.compile(
+    rf'.(?:[^"\\{_TYPOGRAPHIC_DOUBLE}]|\\.)*["{_TYPOGRAPHIC_DOUBLE}]', re.DOTALL
+)
+_LITERAL_END = re.compile("['\n" + re.escape("".join(sorted(_SINGLE_QUOTES))) + "]")
+
+
+def _where(text: str, index: int) -> tuple[int, int]:
+    """Return the 1-based line and column of ``index`` in ``text``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
 def scan(source: str, max_depth: int) -> ScanResult:
-    """Return the cleaned text of ``source`` and the problems found in it."""
+    """Return the cleaned text of ``source`` and the problems found in it.
+
+    The cleaned text has the same length as ``source`` after the line ends
+    are normalized, so an index means the same place in both.
+    """
     source = source.removeprefix("\ufeff")
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     out: list[str] = []
     problems: list[Problem] = []
-    stack: list[tuple[str, int, int]] = []
+    stack: list[tuple[str, int]] = []
     depth_reported = False
-    line, column = 1, 1
-    i, n = 0, len(source)
+    i = 0
+    n = len(source)
 
-    def advance(text: str) -> None:
-        nonlocal line, column
-        for ch in text:
-            if ch == "\n":
-                line += 1
-                column = 1
-            else:
-                column += 1
+    def problem(index: int, message: str, severity: str = "error") -> None:
+        line, column = _where(source, index)
+        problems.append(Problem(line, column, message, severity))
 
-    while i < n:
-        ch = source[i]
-        nxt = source[i + 1] if i + 1 < n else ""
-        if ch == "/" and nxt == "/":
-            end = source.find("\n", i)
+    while True:
+        found = _SPECIAL.search(source, i)
+        if found is None:
+            out.append(source[i:])
+            break
+        j = found.start()
+        if j > i:
+            out.append(source[i:j])
+        special = found.group()
+        if special == "//":
+            end = source.find("\n", j)
             end = n if end == -1 else end
-            chunk = source[i:end]
-            out.append(chunk)
-            advance(chunk)
+            out.append(source[j:end])
             i = end
             continue
-        if ch == "/" and nxt == "*":
-            end = source.find("*/", i + 2)
+        if special == "/*":
+            end = source.find("*/", j + 2)
             if end == -1:
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        "Comment Task is not closed properly: this '/*' has no "
-                        "matching '*/'",
-                    )
+                problem(
+                    j,
+                    "Comment Task is not closed properly: this '/*' has no "
+                    "matching '*/'",
                 )
-                out.append(source[i:])
+                out.append(source[j:])
                 break
-            chunk = source[i : end + 2]
-            out.append(chunk)
-            advance(chunk)
+            out.append(source[j : end + 2])
             i = end + 2
             continue
+        ch = special
         if ch == '"' or ch in _DOUBLE_QUOTES:
-            end, typographic = _string_end(source, i)
-            if ch in _DOUBLE_QUOTES:
-                typographic = True
-            if end == -1:
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        "Unterminated string: the text that starts here has no "
-                        "closing '\"'",
-                    )
+            typographic = ch != '"'
+            pattern = _TYPOGRAPHIC_STRING if typographic else _ASCII_STRING
+            string = pattern.match(source, j)
+            if string is None:
+                problem(
+                    j,
+                    "Unterminated string: the text that starts here has no "
+                    "closing '\"'",
                 )
-                out.append(source[i:])
+                out.append(source[j:])
                 break
-            chunk = '"' + source[i + 1 : end] + '"'
-            if typographic:
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        "Typographic quotes used as string delimiters; "
-                        "write '\"' instead",
-                        "warning",
-                    )
+            end = string.end() - 1
+            if typographic or source[end] != '"':
+                problem(
+                    j,
+                    "Typographic quotes used as string delimiters; write '\"' instead",
+                    "warning",
                 )
-            out.append(chunk)
-            advance(chunk)
+            out.append('"' + source[j + 1 : end] + '"')
             i = end + 1
             continue
         if ch == "'" or ch in _SINGLE_QUOTES:
-            end = i + 1
-            while end < n and source[end] != "\n":
-                if source[end] == "'" or source[end] in _SINGLE_QUOTES:
-                    break
-                end += 1
-            if end >= n or source[end] == "\n":
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        "Unterminated date-time literal: the \"'\" that starts "
-                        "here has no closing \"'\" on the same line",
-                    )
+            closing = _LITERAL_END.search(source, j + 1)
+            if closing is None or closing.group() == "\n":
+                problem(
+                    j,
+                    "Unterminated date-time literal: the \"'\" that starts "
+                    "here has no closing \"'\" on the same line",
                 )
-                out.append(source[i:])
+                out.append(source[j:])
                 break
+            end = closing.start()
             if ch != "'" or source[end] != "'":
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        "Typographic quotes used as literal delimiters; "
-                        "write \"'\" instead",
-                        "warning",
-                    )
+                problem(
+                    j,
+                    "Typographic quotes used as literal delimiters; write \"'\" instead",
+                    "warning",
                 )
-            chunk = "'" + source[i + 1 : end] + "'"
-            out.append(chunk)
-            advance(chunk)
+            out.append("'" + source[j + 1 : end] + "'")
             i = end + 1
             continue
+        i = j + 1
         if ch in _SPACES:
             out.append(" ")
-            column += 1
-            i += 1
             continue
+        out.append(ch)
         if ch in _OPENERS:
-            stack.append((ch, line, column))
+            stack.append((ch, j))
             if len(stack) > max_depth and not depth_reported:
                 depth_reported = True
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        f"Nesting is deeper than {max_depth} levels; split the "
-                        "expression or block into smaller parts",
-                    )
+                problem(
+                    j,
+                    f"Nesting is deeper than {max_depth} levels; split the "
+                    "expression or block into smaller parts",
                 )
-        elif ch in _CLOSERS:
-            if stack and stack[-1][0] == _CLOSERS[ch]:
-                stack.pop()
-            elif stack:
-                opener, o_line, o_col = stack[-1]
-                problems.append(
-                    Problem(
-                        o_line,
-                        o_col,
-                        f"Expecting '{_OPENERS[opener]}' to close this "
-                        f"'{opener}' but found '{ch}' at line {line}",
-                    )
-                )
-                stack.pop()
-            else:
-                problems.append(
-                    Problem(line, column, f"Unexpected '{ch}' with no matching "
-                            f"'{_CLOSERS[ch]}'")
-                )
-        out.append(ch)
-        advance(ch)
-        i += 1
-
-    for opener, o_line, o_col in stack:
-        if any(p.severity == "error" and p.line > o_line for p in problems):
-            continue
-        problems.append(
-            Problem(
-                o_line,
-                o_col,
-                f"Expecting '{_OPENERS[opener]}' to close this '{opener}' "
-                "but found '<EOF>'",
+        elif stack and stack[-1][0] == _CLOSERS[ch]:
+            stack.pop()
+        elif stack:
+            opener, opened_at = stack.pop()
+            line = _where(source, j)[0]
+            problem(
+                opened_at,
+                f"Expecting '{_OPENERS[opener]}' to close this "
+                f"'{opener}' but found '{ch}' at line {line}",
             )
+        else:
+            problem(j, f"Unexpected '{ch}' with no matching '{_CLOSERS[ch]}'")
+
+    for opener, opened_at in stack:
+        opened_line = _where(source, opened_at)[0]
+        if any(p.severity == "error" and p.line > opened_line for p in problems):
+            continue
+        problem(
+            opened_at,
+            f"Expecting '{_OPENERS[opener]}' to close this '{opener}' "
+            "but found '<EOF>'",
         )
     problems.sort(key=lambda p: (p.line, p.column))
     return ScanResult("".join(out), problems)
-
-
-def _string_end(source: str, start: int) -> tuple[int, bool]:
-    """Find the index of the quote that closes the string opened at ``start``.
-
-    Returns (-1, False) when the string is not closed. A string opened with
-    an ASCII quote closes at the next unescaped ASCII quote; a typographic
-    opening quote also accepts a typographic closing quote.
-    """
-    typographic_open = source[start] in _DOUBLE_QUOTES
-    i = start + 1
-    n = len(source)
-    while i < n:
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == '"':
-            return i, False
-        if typographic_open and ch in _DOUBLE_QUOTES:
-            return i, True
-        i += 1
-    return -1, False
