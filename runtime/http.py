@@ -37,6 +37,7 @@ from runtime.http_transport import (
     safe_url,
 )
 from runtime.http_values import from_json, is_binary, is_json, to_json_text, to_text
+from runtime.surrogates import may_hold_surrogates, well_formed_value
 from runtime.values import Collection, DelugeFile
 
 logger = logging.getLogger(__name__)
@@ -397,6 +398,8 @@ def _json_or_text(ctx, text: str, mime: str, response_format, url: str):
                 "JSON; remove response-format: JSON to get the text"
             ) from None
         return text
+    if may_hold_surrogates(candidate):
+        parsed = well_formed_value(parsed)
     if type(parsed) in (dict, list) or response_format == "JSON":
         return from_json(ctx, parsed)
     return text

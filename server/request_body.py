@@ -7,6 +7,7 @@ import logging
 
 from starlette.requests import Request
 
+from runtime.surrogates import first_lone_surrogate, may_hold_surrogates
 from server.errors import InvalidInput, PayloadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -84,4 +85,15 @@ def parse_json(data: bytes | str, max_depth: int, what: str = "Request body") ->
         raise InvalidInput(
             f"{what} is nested deeper than {max_depth} levels; flatten it"
         )
+    # json.loads decodes bytes with "surrogatepass", so a body can carry raw
+    # surrogates as well as escaped ones; text can carry only escaped ones.
+    if isinstance(data, bytes) or may_hold_surrogates(data):
+        # UTF-8 cannot encode an unpaired surrogate, so no response, log line
+        # or database row could hold this text.
+        found = first_lone_surrogate(value)
+        if found is not None:
+            raise InvalidInput(
+                f"{what} contains the unpaired UTF-16 surrogate "
+                f"\\u{ord(found):04x}; send valid Unicode text"
+            )
     return value

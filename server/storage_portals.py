@@ -15,7 +15,8 @@ def check_time_zone(name: object) -> str:
         raise InvalidInput("time_zone must be an IANA time zone name such as 'UTC'")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # A name too long for a file name raises OSError from the zone lookup.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput(
             f"Unknown time zone {name!r}: use an IANA name such as 'Europe/Berlin'"
         ) from None

@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from runtime.builtins.support import describe, register, render, text_arg
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.registry import METHOD
+from runtime.surrogates import may_hold_surrogates, well_formed_value
 from runtime.values import LIST, MAP, NUMBER_MAX, NUMBER_MIN, TEXT, Collection
 
 # The toMap page states a 5 MB input limit.
@@ -229,6 +230,13 @@ def _reject_constant(name: str):
 
 def parse_json(ctx, text: str):
     """Parse lenient JSON text into Deluge values, within the context's limits."""
+    value = _parse_json(ctx, text)
+    if may_hold_surrogates(text):
+        return well_formed_value(value)
+    return value
+
+
+def _parse_json(ctx, text: str):
     if len(text) > MAX_JSON_CHARACTERS:
         raise DelugeError(
             f"The JSON text is {len(text)} characters long; the maximum is "
