@@ -463,3 +463,15 @@ def test_run_without_saving(page, server):
     with server.api() as api:
         stored = api.get(f"/api/v1/portals/1/callbacks/{record['id']}").json()
     assert stored["script"] == 'return "Hi " + who;'
+
+
+def test_ctrl_s_saves(page, server):
+    record = create_callback(server, 1, name=unique("shortcut"), script='return "a";')
+    page.goto(f"/admin/portals/1/callbacks/{record['id']}")
+    page.fill("#fn-script", 'return "b";')
+    page.press("#fn-script", "Control+s")
+    page.wait_for_selector(".message.success")
+    assert "Saved version 2." in page.inner_text(".message.success")
+    with server.api() as api:
+        stored = api.get(f"/api/v1/portals/1/callbacks/{record['id']}").json()
+    assert stored["script"] == 'return "b";'
