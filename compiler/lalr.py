@@ -251,11 +251,15 @@ class _Recovery:
             self.last = token
             kind = token.type
             if block_closed:
-                # The cut stack may take `else` as a NAME.
+                # The `else` parts and a second block after a skipped block
+                # belong to the broken statement. The cut stack may take
+                # `else` as a NAME, so the text is compared.
                 if token.value.lower() == "else":
                     block_closed = False
                     continue
-                return token
+                if kind != "LBRACE":
+                    return token
+                block_closed = False
             if kind == "LBRACE":
                 blocks += 1
             elif kind == "RBRACE":
