@@ -60,20 +60,19 @@ def live(tmp_path, monkeypatch):
         yield server
 
 
+def read_callback_request() -> dict:
+    text = (EXAMPLE_DIR / "requester_team.callback.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
 def publish_example(live, directory) -> dict:
-    source = read_source(EXAMPLE, None, None)
-    assert source.script.count(EXAMPLE_URL) == 1
+    fields = read_callback_request()
+    assert fields["script"].count(EXAMPLE_URL) == 1
     port = directory.server_address[1]
-    script = source.script.replace(EXAMPLE_URL, f'"http://127.0.0.1:{port}"')
-    response = create_callback(
-        live,
-        name=source.name,
-        api_name="requester_team",
-        return_type=source.return_type,
-        parameters=source.parameters,
-        script=script,
-        publish=True,
+    fields["script"] = fields["script"].replace(
+        EXAMPLE_URL, f'"http://127.0.0.1:{port}"'
     )
+    response = create_callback(live, **fields)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -89,6 +88,15 @@ def invoke(live, record: dict, arguments: dict) -> httpx.Response:
 
 def example_arguments() -> dict:
     return json.loads((EXAMPLE_DIR / "requester_team.json").read_text())
+
+
+def test_callback_request_matches_dg_file():
+    fields = read_callback_request()
+    source = read_source(EXAMPLE, None, None)
+    assert fields["script"] == source.script
+    assert fields["name"] == source.name
+    assert fields["parameters"] == source.parameters
+    assert fields["return_type"] == source.return_type
 
 
 def test_connection_created_without_secret(live):
