@@ -89,7 +89,13 @@ async def _form_fields(request: Request, body: bytes, kind: str) -> dict:
 
 async def read_fields(request: Request, max_bytes: int, max_depth: int) -> dict:
     """Collect the invocation fields from the query string and the body."""
-    fields: dict[str, object] = dict(request.query_params)
+    # Parsed directly rather than through request.query_params: the same
+    # pairs (the last of repeated names wins), without Starlette's multidict.
+    fields: dict[str, object] = dict(
+        urllib.parse.parse_qsl(
+            request.scope["query_string"].decode("latin-1"), keep_blank_values=True
+        )
+    )
     if request.method != "POST":
         return fields
     body = await read_body(request, max_bytes)

@@ -144,8 +144,10 @@ class CallbackStore:
         """Return what the invoke path needs in one indexed query, or None.
 
         The row exists only for a published callback with an active token.
+        The query goes to the sqlite3 connection itself, because this read runs
+        on every invocation and sqlite-utils' wrapper adds nothing to a SELECT.
         """
-        cursor = self.db.execute(
+        cursor = self.db.conn.execute(
             "SELECT c.id, c.live_version, c.live_dependencies, c.live_digest, "
             "v.return_type, t.token_hash, p.time_zone "
             "FROM callbacks c "
