@@ -1,4 +1,4 @@
-"""The invoke path parses the query string itself, so it must read it as Starlette does."""
+"""The invoke path reads the query string as Starlette's QueryParams does."""
 
 import json
 
