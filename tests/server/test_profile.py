@@ -20,15 +20,24 @@ for each x in items
 return total;
 """
 
-# Line 4 runs ten times per run and builds text; every other line runs once.
+# Line 4 builds text once per element, so it takes far longer than the lines
+# that run once, even when the machine is busy.
 HOT_LINE = """\
 label = "";
-for each n in {1,2,3,4,5,6,7,8,9,10}
+for each n in items
 {
     label = label + "item " + n + ", ";
 }
 return label.length();
 """
+HOT_ITEMS = list(range(1000))
+HOT_ARGUMENTS = [
+    "--param",
+    "items:list",
+    "--arguments",
+    json.dumps({"items": HOT_ITEMS}),
+]
+HOT_LENGTH = sum(len(f"item {n}, ") for n in HOT_ITEMS)
 
 
 def write(path: Path, text: str) -> Path:
@@ -80,23 +89,25 @@ def test_profile_repeat_sums_runs(tmp_path, capsys):
 
 def test_profile_lists_slowest_line_first(tmp_path, capsys):
     source = write(tmp_path / "hot.dg", HOT_LINE)
-    code, report = profile_json(capsys, str(source), "--repeat", "30")
+    code, report = profile_json(capsys, str(source), *HOT_ARGUMENTS, "--repeat", "3")
     assert code == 0
+    assert report["output"] == HOT_LENGTH
     times = [item["ms"] for item in report["lines"]]
     assert times == sorted(times, reverse=True)
     assert report["lines"][0]["line"] == 4
-    assert report["lines"][0]["statements"] == 300
+    assert report["lines"][0]["statements"] == 3000
 
 
 def test_profile_text_shows_deluge_source(tmp_path, capsys):
     source = write(tmp_path / "hot.dg", HOT_LINE)
-    assert main(["profile", str(source), "--repeat", "5", "--top", "2"]) == 0
+    code = main(["profile", str(source), *HOT_ARGUMENTS, "--repeat", "2", "--top", "2"])
+    assert code == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "output: 81"
-    assert "5 run(s)" in out[1]
+    assert out[0] == f"output: {HOT_LENGTH}"
+    assert "2 run(s)" in out[1]
     table = out[3:]
     assert table[0].split()[:4] == ["function", "line", "statements", "ms"]
-    assert table[1].split()[:3] == ["hot", "4", "50"]
+    assert table[1].split()[:3] == ["hot", "4", "2000"]
     assert table[1].endswith('label = label + "item " + n + ", ";')
     assert table[-1] == "(2 more lines; use --top 0)"
 
