@@ -6,6 +6,7 @@ import logging
 import marshal
 import sqlite3
 import threading
+import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,11 +98,32 @@ class CodeCache:
         self.directory = ensure_private_directory(Path(directory))
         self._signing_key = signing_key
         self.statistics = CacheStatistics()
-        self._cache = diskcache.Cache(
+        self._size_limit = size_limit
+        try:
+            self._cache = self._open()
+        except sqlite3.DatabaseError as exc:
+            # The cache only repeats what the database can rebuild, so a
+            # damaged file is moved aside and an empty cache starts.
+            damaged = self.directory / diskcache.core.DBNAME
+            aside = damaged.with_name(f"{damaged.name}.damaged-{int(time.time())}")
+            logger.error(
+                "Compile cache %s is unreadable (%s); moved it to %s and "
+                "started an empty cache",
+                damaged,
+                exc,
+                aside,
+            )
+            damaged.rename(aside)
+            for suffix in ("-wal", "-shm"):
+                damaged.with_name(damaged.name + suffix).unlink(missing_ok=True)
+            self._cache = self._open()
+
+    def _open(self) -> diskcache.Cache:
+        return diskcache.Cache(
             str(self.directory),
             disk=RawBytesDisk,
             disk_min_file_size=INLINE_VALUE_BYTES,
-            size_limit=size_limit,
+            size_limit=self._size_limit,
             eviction_policy="least-recently-stored",
         )
 

@@ -173,3 +173,17 @@ def test_program_table_drops_least_recently_used():
     assert table.get("a") == 1
     assert table.get("c") == 3
     assert len(table) == 2
+
+
+def test_damaged_cache_file_starts_empty(tmp_path):
+    directory = tmp_path / "cache"
+    key = cache_key("callback", 1, 1, [], "1")
+    CodeCache(directory, SIGNING_KEY).put(key, compiled())
+    (directory / "cache.db").write_bytes(b"not a sqlite file" * 100)
+    for suffix in ("-wal", "-shm"):
+        (directory / f"cache.db{suffix}").unlink(missing_ok=True)
+    store = CodeCache(directory, SIGNING_KEY)
+    assert store.get(key) is None
+    assert store.put(key, compiled())
+    assert run_code(store.get(key)[0]) == 42
+    assert len(list(directory.glob("cache.db.damaged-*"))) == 1
