@@ -8,13 +8,16 @@ A cache miss or a rejected cache entry is never an error for the caller.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import compiler
+import runtime.namespace as runtime_namespace
 from cache import CodeCache, ProgramTable, cache_key
 from runtime.program import load_program
 from server.errors import CompileFailed, NotFound
@@ -22,13 +25,27 @@ from server.storage import Storage
 
 logger = logging.getLogger(__name__)
 
-# Used in cache keys while the compiler package defines no version of its own.
-FALLBACK_COMPILER_VERSION = "0"
 GLOBAL_PREFIX = "global_function_"
 
 
+@functools.cache
 def compiler_version() -> str:
-    return str(getattr(compiler, "COMPILER_VERSION", FALLBACK_COMPILER_VERSION))
+    """Return the compiler's version for cache keys.
+
+    Without ``compiler.COMPILER_VERSION``, a digest of the compiler's source
+    files and of the runtime namespace stands in, so that any change to the
+    code generator gives new cache keys instead of loading stale code.
+    """
+    declared = getattr(compiler, "COMPILER_VERSION", None)
+    if declared is not None:
+        return str(declared)
+    digest = hashlib.sha256()
+    compiler_dir = Path(compiler.__file__).parent
+    sources = sorted(compiler_dir.glob("*.py")) + sorted(compiler_dir.glob("*.lark"))
+    sources.append(Path(runtime_namespace.__file__))
+    for path in sources:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return "source-" + digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
