@@ -206,6 +206,10 @@ def convert_element(ctx, element_type: str, value: object) -> object:
 
         if cls is DateTime:
             return value
+        if cls is int:
+            # A bare NUMBER is epoch milliseconds, as everywhere a date-time
+            # is expected.
+            return DateTime.from_epoch_ms(value, ctx.tz)
         if cls is str:
             parsed = parse_literal(ctx, value)
             if parsed is not None:

@@ -16,4 +16,5 @@ from runtime.builtins import (  # noqa: F401
     numbers,
     text,
     web,
+    xml_text,
 )

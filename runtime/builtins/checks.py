@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from runtime.builtins.numbers import parse_number
 from runtime.builtins.support import builtin
+from runtime.errors import DelugeError
 from runtime.registry import ANY
 from runtime.values import BOOLEAN, Collection, DelugeFile
 
@@ -45,7 +46,16 @@ def is_blank(ctx, value):
 
 @builtin(ANY, "isText", returns=BOOLEAN)
 def is_text(ctx, value):
-    return type(value) is str
+    """Tell whether a value is text that is not a number.
+
+    Zoho's isText page: numeric text (``"123"``) is false, empty or blank
+    text is true, a date-time is false, and a list, map or boolean gives null.
+    """
+    if isinstance(value, _CONTAINERS) or type(value) is bool:
+        return None
+    if type(value) is str:
+        return parse_number(value) is None
+    return False
 
 
 @builtin(ANY, "isNumber", returns=BOOLEAN)
@@ -74,11 +84,22 @@ def is_decimal(ctx, value):
 
 @builtin(ANY, "isDate", aliases=("isDateTime",), returns=BOOLEAN)
 def is_date(ctx, value):
-    """Tell whether a value is a DATE-TIME or text in a date-time format."""
+    """Tell whether a value is a DATE-TIME or text in a date-time format.
+
+    As Zoho's isDate page states, text that is not a valid date-time is a
+    runtime error rather than false, and a list or map gives null.
+    """
     from runtime.dates import DateTime, parse_literal
 
+    if isinstance(value, _CONTAINERS):
+        return None
     if type(value) is DateTime:
         return True
     if type(value) is str:
-        return parse_literal(ctx, value) is not None
+        if parse_literal(ctx, value) is None:
+            raise DelugeError(
+                f"isDate: the text {value!r} is not a valid date-time; "
+                "check the text before calling isDate"
+            )
+        return True
     return False

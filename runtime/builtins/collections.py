@@ -80,11 +80,13 @@ def get(ctx, collection, key):
 
 @register(C, "update", min_args=2, forms=METHOD, returns=None)
 def update(ctx, collection, key, value):
-    """Replace the value of an existing key, or the element at an index."""
+    """Replace the value of a key, or the element at an index.
+
+    A key that a key collection does not have is added as a new pair, as
+    Zoho's update page says; an index out of range is an error.
+    """
     if _is_map(collection):
-        if not maps.contain_key(ctx, collection.items, key):
-            raise DelugeError(f"update: key {describe(key)} is not in the collection")
-        collection.items[key] = value
+        maps.put(ctx, collection.items, key, value)
         return
     items = collection.as_list()
     items[lists.checked_index(items, key, "update")] = value
@@ -114,14 +116,20 @@ def get_key(ctx, collection, value):
     return find_index(collection.items, value)
 
 
-@register(C, "getLastKey", forms=METHOD, returns=None)
-def get_last_key(ctx, collection):
-    """Return the last key, or the last element of an index collection."""
-    if not collection.items:
-        return None
+@register(C, "getLastKey", min_args=1, forms=METHOD, returns=None)
+def get_last_key(ctx, collection, value):
+    """Return the key of the last equal value (null if absent), or its index (-1)."""
     if _is_map(collection):
-        return next(reversed(collection.items))
-    return collection.items[-1]
+        found = None
+        for key, item in collection.items.items():
+            if equals(item, value):
+                found = key
+        return found
+    items = collection.items
+    for position in range(len(items) - 1, -1, -1):
+        if equals(items[position], value):
+            return position
+    return -1
 
 
 @register(C, "containsKey", aliases=("containKey",), min_args=1, forms=METHOD,
@@ -155,11 +163,22 @@ def clear(ctx, collection):
     collection.items.clear()
 
 
+def _delete_values(collection: Collection, unwanted: list) -> None:
+    # Zoho's delete and deleteAll pages remove the pairs whose value matches.
+    doomed = [
+        key
+        for key, item in collection.items.items()
+        if any(equals(item, value) for value in unwanted)
+    ]
+    for key in doomed:
+        del collection.items[key]
+
+
 @register(C, "delete", min_args=1, forms=METHOD, returns=None)
 def delete(ctx, collection, value):
-    """Delete a key of a key collection, or the first equal element."""
+    """Delete the pairs holding a value, or the first equal element."""
     if _is_map(collection):
-        maps.remove(ctx, collection.items, value)
+        _delete_values(collection, [value])
         return
     lists.remove_element(ctx, collection.items, value)
 
@@ -201,49 +220,74 @@ def delete_keys(ctx, collection, *keys_to_delete):
 
 @register(C, "deleteAll", min_args=1, forms=METHOD, returns=None)
 def delete_all(ctx, collection, unwanted):
-    """Delete every element, or every key, that the given list contains."""
+    """Delete the elements, or the pairs whose values, the given list contains."""
     if not isinstance(unwanted, (list, Collection)):
         raise DelugeError(f"deleteAll: expected a list, got {describe(unwanted)}")
     members = lists.elements_of(unwanted, "deleteAll")
     if _is_map(collection):
-        for key in members:
-            maps.remove(ctx, collection.items, key)
+        _delete_values(collection, list(members))
         return
     lists.remove_all(ctx, collection.as_list(), members)
 
 
-@register(C, "distinct", forms=METHOD, returns=COLLECTION)
+@register(C, "distinct", forms=METHOD, returns=LIST)
 def distinct(ctx, collection):
-    if _is_map(collection):
-        return Collection(dict(collection.items))
-    return Collection(lists.distinct(ctx, collection.items))
+    """Return the unique values of a key collection, or its unique elements."""
+    return lists.distinct(ctx, values(ctx, collection))
+
+
+@register(C, "duplicate", max_args=2, forms=METHOD, returns=LIST)
+def duplicate(ctx, collection, start=None, end=None):
+    """Return the elements from ``start`` (inclusive) to ``end`` (exclusive).
+
+    Without indexes the whole collection is copied. A key collection gives
+    the values in that index range, because Zoho's page only shows elements.
+    """
+    items = values(ctx, collection)
+    if start is None:
+        return items
+    return lists.sub_list(ctx, items, start, end, "duplicate")
+
+
+def _sorted_pairs(ctx, pairs: list, position: int, ascending):
+    # The list sort decides whether the sides can be ordered (null if not).
+    if lists.sort(ctx, [pair[position] for pair in pairs], ascending) is None:
+        return None
+    return sorted(pairs, key=lambda pair: pair[position], reverse=not ascending)
 
 
 @register(C, "sort", max_args=1, forms=METHOD, returns=COLLECTION)
 def sort(ctx, collection, ascending=True):
-    """Sort an index collection by element, or a key collection by value."""
+    """Sort a collection in place: elements, or a key collection's pairs by value.
+
+    The sorted collection is also returned. Elements the list sort cannot
+    order (mixed types, lists, maps) leave the collection unchanged and give
+    null.
+    """
     if _is_map(collection):
-        order = lists.sort(ctx, list(collection.items.values()), ascending)
-        if order is None:
+        pairs = _sorted_pairs(ctx, list(collection.items.items()), 1, ascending)
+        if pairs is None:
             return None
-        pairs = sorted(
-            collection.items.items(),
-            key=lambda pair: pair[1],
-            reverse=not ascending,
-        )
-        return Collection(dict(pairs))
+        collection.items.clear()
+        collection.items.update(pairs)
+        return collection
     result = lists.sort(ctx, collection.items, ascending)
-    return None if result is None else Collection(result)
+    if result is None:
+        return None
+    collection.items[:] = result
+    return collection
 
 
 @register(C, "sortKey", max_args=1, forms=METHOD, returns=COLLECTION)
 def sort_key(ctx, collection, ascending=True):
-    """Sort a key collection by key; mixed key types give null."""
+    """Sort a key collection by key in place and return it; mixed keys give null."""
     mapping = collection.as_map()
-    order = lists.sort(ctx, list(mapping), ascending)
-    if order is None:
+    pairs = _sorted_pairs(ctx, list(mapping.items()), 0, ascending)
+    if pairs is None:
         return None
-    return Collection({key: mapping[key] for key in order})
+    mapping.clear()
+    mapping.update(pairs)
+    return collection
 
 
 @register(C, "intersect", min_args=1, forms=METHOD, returns=LIST)

@@ -224,22 +224,22 @@ def distinct(ctx, items):
 
 
 @register(L, "subList", min_args=1, max_args=2, forms=METHOD, returns=LIST)
-def sub_list(ctx, items, start, end=None):
+def sub_list(ctx, items, start, end=None, name="subList"):
     """Return elements from ``start`` (inclusive) to ``end`` (exclusive)."""
-    first = int_arg(start, "subList", "start index")
-    last = len(items) if end is None else int_arg(end, "subList", "end index")
+    first = int_arg(start, name, "start index")
+    last = len(items) if end is None else int_arg(end, name, "end index")
     if first < 0 or first > len(items):
         raise DelugeError(
-            f"subList: start index {first} is out of range for a list of "
+            f"{name}: start index {first} is out of range for a list of "
             f"{len(items)} element(s)"
         )
     if last > len(items):
         raise DelugeError(
-            f"subList: end index {last} is past the end of a list of "
+            f"{name}: end index {last} is past the end of a list of "
             f"{len(items)} element(s)"
         )
     if last < first:
-        raise DelugeError(f"subList: end index {last} is before start index {first}")
+        raise DelugeError(f"{name}: end index {last} is before start index {first}")
     result = items[first:last]
     return TypedList(items.element_type, result) if type(items) is TypedList else result
 

@@ -63,10 +63,21 @@ def test_to_number_error_names_value():
         ('return "3.0".isDecimal();', True),
         ('return "3".isDecimal();', False),
         ('return "01-Jan-2020".isDate();', True),
-        ('return "31-Feb-2020".isDate();', False),
         ('return isText("x");', True),
         ("return isText(1);", False),
     ],
 )
 def test_checks(script, expected):
     assert value_of(script) == expected
+
+
+def test_is_date_of_invalid_text_is_an_error():
+    assert "not a valid date-time" in error_of('return "31-Feb-2020".isDate();')
+    assert "not a valid date-time" in error_of('return isDate("hello");')
+
+
+def test_is_text_of_numeric_and_container_values():
+    assert value_of('return isText("123");') is False
+    assert value_of('return isText(" ");') is True
+    assert value_of("return isText({1, 2});") is None
+    assert value_of("return isText(true);") is None

@@ -181,3 +181,40 @@ def test_map_put_date_gets_time():
     assert value_of("m = Map(); m.put(\"d\", '01-Jan-2020'); return m;") == {
         "d": "01-Jan-2020 00:00:00"
     }
+
+
+def test_date_list_takes_epoch_milliseconds():
+    assert value_of("l = List:Date({0});\nreturn l.get(0);") == "01-Jan-1970 00:00:00"
+    script = "l = List:Date();\nl.add(86400000);\nreturn l.get(0).getDay();"
+    assert value_of(script) == 2
+
+
+def test_date_list_rejects_other_text():
+    assert "cannot be an element" in error_of('return List:Date({"soon"});')
+
+
+def test_collection_sort_is_in_place():
+    script = 'c = Collection("b": 2, "a": 3, "c": 1);\nc.sort();\nreturn c.keys();'
+    assert value_of(script) == ["c", "b", "a"]
+    script = 'c = Collection("b": 2, "a": 3);\nc.sortKey(false);\nreturn c.keys();'
+    assert value_of(script) == ["b", "a"]
+
+
+def test_collection_sort_of_mixed_values_is_null():
+    script = 'c = Collection(1, "a");\nr = c.sort();\nreturn {r, c};'
+    assert value_of(script) == [None, [1, "a"]]
+
+
+def test_collection_delete_by_value():
+    script = 'c = Collection("a": 1, "b": 2, "c": 1);\nc.delete(1);\nreturn c;'
+    assert value_of(script) == {"b": 2}
+
+
+def test_collection_duplicate_of_key_collection():
+    script = 'c = Collection("a": 1, "b": 2, "c": 3);\nreturn c.duplicate(1, 3);'
+    assert value_of(script) == [2, 3]
+
+
+def test_collection_duplicate_bad_index_names_function():
+    message = error_of('return Collection("a").duplicate(0, 5);')
+    assert message.startswith("duplicate: end index 5")

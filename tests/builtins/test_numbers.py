@@ -78,8 +78,11 @@ def test_map_remove_returns_value():
 
 
 def test_collection_get_last_key():
-    assert value_of('return Collection("a": 1, "b": 2).getLastKey();') == "b"
-    assert value_of('return Collection("x", "y").getLastKey();') == "y"
+    pairs = 'Collection("a": 1, "b": 2, "c": 1)'
+    assert value_of(f"return {pairs}.getLastKey(1);") == "c"
+    assert value_of(f"return {pairs}.getLastKey(9);") is None
+    assert value_of('return Collection("x", "y", "x").getLastKey("x");') == 2
+    assert value_of('return Collection("x", "y").getLastKey("z");') == -1
 
 
 def test_is_empty_of_null():
