@@ -28,9 +28,10 @@ DEFAULT_SIZE_LIMIT = 1024 * 1024 * 1024
 class RawBytesDisk(diskcache.Disk):
     """A diskcache ``Disk`` that stores and returns only str keys and bytes.
 
-    diskcache unpickles any value whose row says so, so a writable cache file
-    would mean code execution (CVE-2025-69872). This disk never pickles and
-    never unpickles: other key or value types and other row modes raise.
+    diskcache unpickles any value whose row has the pickle mode, so a writable
+    cache file would mean code execution (CVE-2025-69872). This disk never
+    pickles and never unpickles: other key or value types and other row modes
+    raise.
     """
 
     def put(self, key):

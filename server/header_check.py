@@ -18,10 +18,10 @@ def _same_type(header_type: str | None, declared: str | None) -> bool:
     if header_type is None or declared is None:
         return True
     header = header_type.lower()
-    wanted = declared.lower()
-    if "void" in (header, wanted):
-        return header == wanted
-    return TYPE_ALIASES.get(header, header) == TYPE_ALIASES.get(wanted, wanted)
+    expected = declared.lower()
+    if "void" in (header, expected):
+        return header == expected
+    return TYPE_ALIASES.get(header, header) == TYPE_ALIASES.get(expected, expected)
 
 
 def check_header(script: str, parameters: list[dict], return_type: str | None):

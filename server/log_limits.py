@@ -10,7 +10,7 @@ class RepeatLimiter:
     """Allow at most ``per_window`` log lines per key in each time window.
 
     ``allow`` returns whether to log now and how many lines of that key were
-    suppressed since the last one logged, so the next line can say so.
+    suppressed since the last one logged, so the next line can report it.
     """
 
     def __init__(self, per_window: int = 5, window_seconds: float = 60.0):

@@ -36,8 +36,10 @@ def test_publish_seen_by_other_worker(tmp_path, monkeypatch):
         assert new.json() == {"output": "pong"}
 
         first.admin.post(f"/api/v1/portals/1/callbacks/{record['id']}/unpublish")
-        gone = second.client.get("/AppIntegrations", params=query(republished["url"]))
-        assert gone.status_code == 404
+        unpublished = second.client.get(
+            "/AppIntegrations", params=query(republished["url"])
+        )
+        assert unpublished.status_code == 404
 
 
 def test_edit_goes_live_in_other_worker(tmp_path, monkeypatch):
