@@ -144,6 +144,33 @@ def admin_client(base_url: str) -> httpx.Client:
     )
 
 
+def _process_cpu(pid: int) -> float:
+    # Fields 14 and 15 of /proc/PID/stat are utime and stime in clock ticks;
+    # the command name before them may contain spaces, so split after ")".
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            children += [int(c) for c in (task / "children").read_text().split()]
+    return children
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """Return the CPU time of a process and its children, or None off Linux.
+
+    The children count for ``uvicorn --workers N``, whose workers are
+    children of the supervisor process.
+    """
+    try:
+        return _process_cpu(pid) + sum(_process_cpu(c) for c in _children(pid))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Return the nearest-rank percentile of ``values`` (not necessarily sorted)."""
     if not values:

@@ -26,6 +26,7 @@ from benchmarks.common import (
     HOST,
     RESULTS_DIR,
     admin_client,
+    cpu_seconds,
     machine_description,
     markdown_table,
     median,
@@ -107,6 +108,8 @@ def measure(
                 order = ["callback", "bare"] if index % 2 == 0 else ["bare", "callback"]
                 figures = {}
                 for name in order:
+                    pid = servers[name].process.pid
+                    cpu_before = cpu_seconds(pid)
                     result = generate_load(
                         HOST,
                         servers[name].port,
@@ -115,10 +118,15 @@ def measure(
                         requests,
                         connections,
                     )
+                    cpu_after = cpu_seconds(pid)
+                    cpu_us = None
+                    if cpu_before is not None and cpu_after is not None:
+                        cpu_us = (cpu_after - cpu_before) / requests * 1e6
                     figures[name] = {
                         "rps": result.requests_per_second,
                         "p50_ms": result.p50_ms,
                         "p99_ms": result.p99_ms,
+                        "cpu_us": cpu_us,
                     }
                 per_round.append(figures)
     return summarise(per_round, workers, rounds, requests, connections)
@@ -134,6 +142,10 @@ def summarise(per_round, workers, rounds, requests, connections) -> dict:
     for name in ("callback", "bare"):
         for figure in ("rps", "p50_ms", "p99_ms"):
             summary[f"{name}_{figure}"] = median([r[name][figure] for r in per_round])
+    has_cpu = all(r[name]["cpu_us"] is not None for r in per_round for name in r)
+    for name in ("callback", "bare"):
+        values = [r[name]["cpu_us"] for r in per_round]
+        summary[f"{name}_cpu_us"] = median(values) if has_cpu else None
     summary["throughput_ratio"] = median(
         [r["callback"]["rps"] / r["bare"]["rps"] for r in per_round]
     )
@@ -147,6 +159,16 @@ def summarise(per_round, workers, rounds, requests, connections) -> dict:
     summary["p99_ok"] = summary["p99_ratio"] <= P99_TARGET
     summary["rounds_detail"] = per_round
     return summary
+
+
+def _optional(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def _cpu_ratio(summary: dict) -> str:
+    if summary["callback_cpu_us"] is None or not summary["bare_cpu_us"]:
+        return ""
+    return f"{summary['callback_cpu_us'] / summary['bare_cpu_us']:.2f}"
 
 
 def report(summary: dict, output_dir: Path, command: str) -> Path:
@@ -164,6 +186,14 @@ def report(summary: dict, output_dir: Path, command: str) -> Path:
             f"{summary['callback_p50_ms']:.2f}",
             f"{summary['bare_p50_ms']:.2f}",
             f"{summary['p50_ratio']:.2f}",
+            "",
+            "",
+        ],
+        [
+            "server CPU per request (µs)",
+            _optional(summary["callback_cpu_us"]),
+            _optional(summary["bare_cpu_us"]),
+            _cpu_ratio(summary),
             "",
             "",
         ],
@@ -192,7 +222,10 @@ def report(summary: dict, output_dir: Path, command: str) -> Path:
         ),
         (
             f"Machine: {machine_description()}. The load generator runs on the "
-            "same cores as the server, so absolute figures are context only."
+            "same cores as the server, so absolute figures are context only. "
+            "Server CPU per request is the user and system time of the server "
+            "process (and its workers) during a round, divided by its requests. "
+            "It varies less with the machine's load than requests per second."
         ),
         f"Command: `{command}`",
     ]

@@ -1,7 +1,9 @@
 """Run every benchmark and write its table and plot under benchmarks/results/.
 
-Benchmarks, in order: invocation overhead, execution speed, cold start,
-compile throughput, admin API at scale. ``--quick`` runs tiny sizes (for the
+Benchmarks, in order: invocation overhead, execution speed, the cost of the
+statement guards, cold start, compile throughput, admin API at scale. The
+execution-speed, guard-cost and compile-throughput scripts belong to the
+compiler and run here as they are. ``--quick`` runs tiny sizes (for the
 smoke tests), ``--only NAME`` runs a subset, ``--output-dir`` writes
 elsewhere. ``summary.md`` in the output directory lists the headline figure
 of each benchmark; a benchmark left out by ``--only`` keeps its earlier line.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import subprocess
 import sys
 import time
@@ -32,11 +35,13 @@ logger = logging.getLogger(__name__)
 NAMES = (
     "invocation_overhead",
     "execution_speed",
+    "limits_overhead",
     "cold_start",
     "compile_throughput",
     "scale",
 )
 EXECUTION_SPEED = Path(__file__).with_name("execution_speed.py")
+LIMITS_OVERHEAD = Path(__file__).with_name("limits_overhead.py")
 
 
 def run_invocation_overhead(output_dir: Path, quick: bool, command: str) -> str:
@@ -108,35 +113,91 @@ def _supported_options(script: Path) -> str:
     return completed.stdout
 
 
+def _run_script(arguments: list[str], accepted_codes: tuple[int, ...] = (0,)) -> str:
+    completed = subprocess.run(
+        [sys.executable, *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=3600,
+        check=False,
+    )
+    if completed.returncode not in accepted_codes:
+        raise RuntimeError(
+            f"{arguments[0]} exited with {completed.returncode}:\n"
+            f"{completed.stderr[-2000:]}"
+        )
+    return completed.stdout
+
+
+def _ratio_cells(text: str) -> list[float]:
+    """Return the last cell of each table row that ends in a ratio like 1.23x."""
+    ratios = []
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells and cells[-1].endswith("x"):
+            try:
+                ratios.append(float(cells[-1][:-1]))
+            except ValueError:
+                continue
+    return ratios
+
+
 def run_execution_speed(output_dir: Path, quick: bool, command: str) -> str:
     """Run the compiler's execution-speed script, which writes its own table."""
     if not EXECUTION_SPEED.exists():
-        return "not run: benchmarks/execution_speed.py does not exist yet"
+        return "not run: benchmarks/execution_speed.py does not exist"
     options = _supported_options(EXECUTION_SPEED)
-    arguments = [sys.executable, str(EXECUTION_SPEED)]
+    arguments = [str(EXECUTION_SPEED)]
     if quick and "--quick" in options:
         arguments.append("--quick")
-    if "--output-dir" in options:
-        arguments += ["--output-dir", str(output_dir)]
+    elif quick:
+        for flag, value in (
+            ("--size", "20"),
+            ("--rounds", "2"),
+            ("--seconds", "0.002"),
+        ):
+            if flag in options:
+                arguments += [flag, value]
+    if "--output-dir" in options or "folder" in options:
+        flag = "--output-dir" if "--output-dir" in options else "--output"
+        arguments += [flag, str(output_dir)]
     elif "--output" in options:
         arguments += ["--output", str(output_dir / "execution_speed.md")]
-    completed = subprocess.run(
-        arguments, capture_output=True, text=True, cwd=ROOT, timeout=3600, check=False
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"benchmarks/execution_speed.py exited with {completed.returncode}:\n"
-            f"{completed.stderr[-2000:]}"
-        )
+    _run_script(arguments)
     written = output_dir / "execution_speed.md"
-    if written.exists():
-        return f"table in {written.name}"
-    return "ran, but wrote no execution_speed.md in the output directory"
+    if not written.exists():
+        return "ran, but wrote no execution_speed.md in the output directory"
+    text = written.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("Median Deluge / Python"):
+            return line.strip()
+    return f"table in {written.name}"
+
+
+def run_limits_overhead(output_dir: Path, quick: bool, command: str) -> str:
+    """Run the compiler's guard-cost script; it exits 1 when its target is missed.
+
+    The script writes ``benchmarks/results/limits_overhead.md`` (not with
+    ``--quick``); a copy goes to ``output_dir`` when that is elsewhere.
+    """
+    if not LIMITS_OVERHEAD.exists():
+        return "not run: benchmarks/limits_overhead.py does not exist"
+    arguments = [str(LIMITS_OVERHEAD)] + (["--quick"] if quick else [])
+    stdout = _run_script(arguments, accepted_codes=(0, 1))
+    written = RESULTS_DIR / "limits_overhead.md"
+    if not quick and written.exists() and output_dir.resolve() != RESULTS_DIR.resolve():
+        shutil.copy(written, output_dir / written.name)
+    ratios = _ratio_cells(stdout)
+    if not ratios:
+        return "ran, but printed no guards on / off ratio"
+    return f"guards on / off: worst {max(ratios):.2f}x over {len(ratios)} scripts"
 
 
 RUNNERS = {
     "invocation_overhead": run_invocation_overhead,
     "execution_speed": run_execution_speed,
+    "limits_overhead": run_limits_overhead,
     "cold_start": run_cold_start,
     "compile_throughput": run_compile_throughput,
     "scale": run_scale,
@@ -175,7 +236,7 @@ def write_summary(output_dir: Path, headlines: dict[str, str], command: str) -> 
     return path
 
 
-def main(argv: list[str] | None = None) -> dict[str, str]:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes")
     parser.add_argument(
@@ -190,15 +251,22 @@ def main(argv: list[str] | None = None) -> dict[str, str]:
         default=RESULTS_DIR,
         help="directory of the Markdown tables and PNG plots",
     )
-    options = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, str]:
+    options = build_parser().parse_args(argv)
+
     # Progress lines of the benchmarks only: the service and httpx log every
     # publish and request at INFO.
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logger.setLevel(logging.INFO)
+
     command = "python -m benchmarks" + (" --quick" if options.quick else "")
     for name in options.only or []:
         command += f" --only {name}"
     options.output_dir.mkdir(parents=True, exist_ok=True)
+
     headlines: dict[str, str] = {}
     for name in options.only or NAMES:
         started = time.perf_counter()
@@ -207,6 +275,7 @@ def main(argv: list[str] | None = None) -> dict[str, str]:
         logger.info(
             "%s: %s (%.0f s)", name, headlines[name], time.perf_counter() - started
         )
+
     write_summary(options.output_dir, headlines, command)
     print(json.dumps(headlines, ensure_ascii=False, indent=2))
     return headlines
