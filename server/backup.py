@@ -1,6 +1,6 @@
 """Export and import of a portal's functions as one JSON document.
 
-The document holds the portal's name and time zone, its global functions
+The document contains the portal's name and time zone, its global functions
 and its callbacks with every stored version, and which version of each
 callback is live. Auth tokens are included only on request, because a file
 with tokens lets anyone who reads it call the functions. The execution
@@ -122,26 +122,26 @@ def export_portal(storage, portal_id: int, include_tokens: bool = False) -> dict
 # Checking a document
 
 
-def _field(item: dict, name: str, kind: type, what: str):
+def _field(item: dict, name: str, kind: type, subject: str):
     value = item.get(name)
     if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
         raise InvalidInput(
-            f"Invalid import document: {what} has no valid '{name}' "
+            f"Invalid import document: {subject} has no valid '{name}' "
             f"(expected {kind.__name__})"
         )
     return value
 
 
-def _check_versions(item: dict, what: str) -> dict[int, dict]:
+def _check_versions(item: dict, subject: str) -> dict[int, dict]:
     versions = item.get("versions")
     if not isinstance(versions, list) or not versions:
-        raise InvalidInput(f"Invalid import document: {what} has no 'versions' list")
+        raise InvalidInput(f"Invalid import document: {subject} has no 'versions' list")
     checked: dict[int, dict] = {}
     for entry in versions:
         if not isinstance(entry, dict):
-            raise InvalidInput(f"Invalid import document: a version of {what}")
-        number = _field(entry, "version", int, what)
-        label = f"version {number} of {what}"
+            raise InvalidInput(f"Invalid import document: a version of {subject}")
+        number = _field(entry, "version", int, subject)
+        label = f"version {number} of {subject}"
         checked[number] = {
             "version": number,
             "script": _field(entry, "script", str, label),
@@ -151,21 +151,20 @@ def _check_versions(item: dict, what: str) -> dict[int, dict]:
             "parameters": check_parameters(entry.get("parameters")),
             "created_at": entry.get("created_at") or "",
         }
-    current = _field(item, "current_version", int, what)
+    current = _field(item, "current_version", int, subject)
     if current not in checked:
         raise InvalidInput(
-            f"Invalid import document: {what} has current_version {current}, "
+            f"Invalid import document: {subject} has current_version {current}, "
             "which is not among its versions"
         )
     return checked
 
 
 def check_document(document: object) -> dict:
-    """Validate an export document; raise ``InvalidInput`` naming the fault."""
+    """Validate an export document and raise ``InvalidInput`` naming the fault."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput(
-            f"Not an export document: expected a JSON object with "
-            f'"format": "{FORMAT}"'
+            f'Not an export document: expected a JSON object with "format": "{FORMAT}"'
         )
     if document.get("format_version") != FORMAT_VERSION:
         raise InvalidInput(
@@ -177,34 +176,34 @@ def check_document(document: object) -> dict:
         raise InvalidInput("Invalid import document: missing 'portal'")
     functions = []
     for item in document.get("global_functions") or []:
-        what = f"global function {item.get('id')!r}"
+        subject = f"global function {item.get('id')!r}"
         functions.append(
             {
-                "id": _field(item, "id", int, what),
+                "id": _field(item, "id", int, subject),
                 "name": check_name(item.get("name")),
                 "description": item.get("description") or "",
                 "current_version": item["current_version"],
-                "versions": _check_versions(item, what),
+                "versions": _check_versions(item, subject),
             }
         )
     callbacks = []
     for item in document.get("callbacks") or []:
-        what = f"callback {item.get('name')!r}"
-        versions = _check_versions(item, what)
+        subject = f"callback {item.get('name')!r}"
+        versions = _check_versions(item, subject)
         published = item.get("published") is True
         live = item.get("live_version") if published else None
         if published and live not in versions:
             raise InvalidInput(
-                f"Invalid import document: {what} is published with live_version "
+                f"Invalid import document: {subject} is published with live_version "
                 f"{live!r}, which is not among its versions"
             )
         api_name = check_api_name(item.get("api_name"))
         if published and not api_name:
-            raise InvalidInput(f"Invalid import document: {what} has no api_name")
+            raise InvalidInput(f"Invalid import document: {subject} has no api_name")
         token = item.get("token")
         callbacks.append(
             {
-                "id": _field(item, "id", int, what),
+                "id": _field(item, "id", int, subject),
                 "name": check_name(item.get("name")),
                 "api_name": api_name,
                 "description": item.get("description") or "",
@@ -256,10 +255,13 @@ def _conflicts(db, portal_id: int, document: dict) -> list[dict]:
                         "exists in the target portal",
                     }
                 )
-        if callback["token"] and db.execute(
-            "SELECT 1 FROM tokens WHERE token_hash = ?",
-            [hash_token(callback["token"])],
-        ).fetchone():
+        if (
+            callback["token"]
+            and db.execute(
+                "SELECT 1 FROM tokens WHERE token_hash = ?",
+                [hash_token(callback["token"])],
+            ).fetchone()
+        ):
             conflicts.append(
                 {
                     "kind": "token",
@@ -271,10 +273,12 @@ def _conflicts(db, portal_id: int, document: dict) -> list[dict]:
     return conflicts
 
 
-def _free_id(db, table: str, wanted: int) -> int | None:
-    """Return ``wanted`` if no row of ``table`` has it, else None (a new id)."""
-    taken = db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [wanted]).fetchone()
-    return None if taken else wanted
+def _free_id(db, table: str, requested_id: int) -> int | None:
+    """Return ``requested_id`` if no row of ``table`` has it, else None (a new id)."""
+    in_use = db.execute(
+        f"SELECT 1 FROM {table} WHERE id = ?", [requested_id]
+    ).fetchone()
+    return None if in_use else requested_id
 
 
 def _rename_calls(script: str, renamed: dict[int, int]) -> str:
@@ -405,7 +409,7 @@ def _make_live(service, portal_id: int, callback_id: int, live: int, token):
 
 
 def import_portal(service, document: object, portal_id: int | None = None) -> dict:
-    """Import an export document; return the report.
+    """Import an export document and return the report.
 
     The report's ``conflicts`` list is empty on success. When it is not,
     nothing was imported.
@@ -426,6 +430,12 @@ def import_portal(service, document: object, portal_id: int | None = None) -> di
     with storage.transaction() as db:
         conflicts = _conflicts(db, target, checked)
         if conflicts:
+            logger.info(
+                "Rejected the import into portal %d: %d conflicts, first: %s",
+                target,
+                len(conflicts),
+                conflicts[0]["message"],
+            )
             report["conflicts"] = conflicts
             return report
         functions = checked["global_functions"]

@@ -1,7 +1,7 @@
 """The ``export`` and ``import`` commands: a portal's functions as a JSON file.
 
-Both work on the data directory directly, also while the service runs: the
-database is SQLite in WAL mode, and import compiles into the shared cache.
+Both work on the data directory directly, also while the service runs,
+because the database is SQLite in WAL mode and the compile cache is shared.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ def add_backup_parsers(commands) -> None:
     import_.add_argument(
         "--portal",
         type=int,
-        help="target portal id (default: the exported portal's id, created if "
-        "missing)",
+        help="target portal id (default: the exported portal's id, created if missing)",
     )
     import_.add_argument("--data-dir", help="data directory (default ./data)")
 

@@ -47,7 +47,7 @@ def _check_cache(service) -> str | None:
 
 
 def readiness(service) -> tuple[int, dict]:
-    """Run the checks; return the HTTP status and the response body."""
+    """Run the checks and return the HTTP status and the response body."""
     failures = {
         name: message
         for name, message in (

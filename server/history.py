@@ -78,14 +78,11 @@ def _redact(text: str, secret_texts: list[str]) -> str:
 def _arguments_text(arguments: dict | None, secret: frozenset[str]) -> str | None:
     if arguments is None:
         return None
-    shown = {
+    redacted = {
         name: SECRET_MARK if name in secret else value
         for name, value in arguments.items()
     }
-    try:
-        text = json.dumps(shown, ensure_ascii=False, default=str)
-    except ValueError:  # a circular structure cannot come from JSON input
-        return None
+    text = json.dumps(redacted, ensure_ascii=False, default=str)
     return _truncate(text, ARGUMENTS_CHARS)
 
 
@@ -109,7 +106,7 @@ def execution_row(
     """
     secret_texts = _secret_texts(arguments, secret)
     info = list(result.info) if result is not None else []
-    kept = [
+    stored_info = [
         _truncate(_redact(str(line), secret_texts), INFO_LINE_CHARS)
         for line in info[:INFO_LINES_KEPT]
     ]
@@ -128,7 +125,7 @@ def execution_row(
         round(result.duration_ms, 3) if result is not None else 0.0,
         result.statements if result is not None else 0,
         message,
-        json.dumps(kept, ensure_ascii=False),
+        json.dumps(stored_info, ensure_ascii=False),
         len(info),
         _arguments_text(arguments, secret),
     )
@@ -173,7 +170,7 @@ def list_executions(
 ) -> dict:
     """Return one page of a callback's history, newest first.
 
-    ``since`` is inclusive and ``until`` exclusive, both ISO 8601; a value
+    ``since`` is inclusive and ``until`` exclusive, both ISO 8601. A value
     without a UTC offset is read as UTC.
     """
     storage.get_callback(portal_id, callback_id)

@@ -1,7 +1,7 @@
 """Schema version 2: the execution history and secret parameters.
 
-``executions`` has no foreign key to ``callbacks``: the history writer
-inserts in batches, and one row of a callback deleted in the meantime must
+``executions`` has no foreign key to ``callbacks``, because the history
+writer inserts in batches and one row of a callback deleted in the meantime must
 not fail the whole batch. A trigger deletes a callback's history with it.
 """
 

@@ -53,7 +53,7 @@ class HistoryWriter:
         self._thread.start()
 
     def record(self, row: tuple) -> None:
-        """Queue one row of ``executions``; never blocks and never raises."""
+        """Queue one row of ``executions`` without taking a lock or touching SQLite."""
         if len(self._pending) >= MAX_PENDING_ROWS:
             self.dropped += 1
             if self.dropped == 1 or self.dropped % 10_000 == 0:
@@ -83,7 +83,7 @@ class HistoryWriter:
                 )
 
     def flush(self) -> int:
-        """Write the queued rows now; return how many were written."""
+        """Write the queued rows now and return how many were written."""
         with self._flush_lock:
             rows = list(self._pending)
             if rows:

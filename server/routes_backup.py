@@ -19,7 +19,7 @@ from server import backup
 from server.admin_auth import admin_endpoint, path_int
 from server.request_body import parse_json, read_body
 
-# An export holds every version of every function, so it may be far larger
+# An export contains every version of every function, so it may be far larger
 # than an invocation body.
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -44,9 +44,7 @@ async def import_portal(request: Request) -> JSONResponse:
     document = parse_json(
         data, service.settings.limits.nesting_depth, what="Import document"
     )
-    report = await run_in_threadpool(
-        backup.import_portal, service, document, portal_id
-    )
+    report = await run_in_threadpool(backup.import_portal, service, document, portal_id)
     return JSONResponse(report, status_code=409 if report["conflicts"] else 200)
 
 

@@ -103,10 +103,19 @@ def test_export_import_into_fresh_directory(tmp_path, monkeypatch):
     with running_server(tmp_path / "source", monkeypatch) as live:
         built = build_portal(live)
         before = summary(live)
-        assert main(
-            ["export", "--portal", "1", str(export_file), "--data-dir",
-             str(live.data_dir)]
-        ) == 0
+        assert (
+            main(
+                [
+                    "export",
+                    "--portal",
+                    "1",
+                    str(export_file),
+                    "--data-dir",
+                    str(live.data_dir),
+                ]
+            )
+            == 0
+        )
     assert stat.S_IMODE(os.stat(export_file).st_mode) == 0o600
     document = json.loads(export_file.read_text())
     assert document["format"] == "deluge-callbacks-portal"
@@ -185,9 +194,9 @@ def test_import_into_other_portal_renames_global_calls(tmp_path, monkeypatch):
         report = response.json()
         [(old, new)] = report["renamed_global_functions"].items()
         assert old != new
-        rows = live.admin.get(
-            f"/api/v1/portals/{portal['id']}/callbacks"
-        ).json()["callbacks"]
+        rows = live.admin.get(f"/api/v1/portals/{portal['id']}/callbacks").json()[
+            "callbacks"
+        ]
         total = next(row for row in rows if row["name"] == "total")
         assert new in total["script"]
         answer = invoke(live, total["url"], built["specs"]["total"]["arguments"])

@@ -69,7 +69,7 @@ def test_kill_during_publish_keeps_state(tmp_path):
                 labels[before["version"] + 1] = label
             outcome: dict[str, object] = {}
 
-            def send(publish=publish, label=label):
+            def send(publish=publish, label=label, outcome=outcome):
                 try:
                     if publish:
                         response = service.admin.post(f"{api}/{callback_id}/publish")

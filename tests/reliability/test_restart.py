@@ -72,9 +72,7 @@ def test_restart_keeps_tokens_and_outputs(tmp_path):
     with ServiceProcess(data, workers=2) as service:
         listed = service.admin.get(f"{API}/callbacks").json()["callbacks"]
         # The new port differs; the token and the rest of the URL do not.
-        after = {
-            row["name"]: dict(httpx.URL(row["url"]).params) for row in listed
-        }
+        after = {row["name"]: dict(httpx.URL(row["url"]).params) for row in listed}
         for spec in CALLBACKS:
             assert after[spec["name"]] == dict(httpx.URL(urls[spec["name"]]).params)
             answer = invoke(service.base_url, urls[spec["name"]], spec["arguments"])

@@ -44,7 +44,11 @@ def pin_clients(service: ServiceProcess) -> dict[int, httpx.Client]:
                 break
     for client in spare:
         client.close()
-    assert sorted(pinned) == service.worker_pids()
+    workers = service.worker_pids()
+    if sorted(pinned) != workers:
+        for client in pinned.values():
+            client.close()
+    assert sorted(pinned) == workers
     return pinned
 
 
@@ -59,14 +63,22 @@ def invoke_everywhere(pinned, url: str, arguments: str) -> list[httpx.Response]:
     return responses
 
 
-@pytest.fixture
-def service(tmp_path):
-    with ServiceProcess(tmp_path / "data", workers=WORKERS) as running:
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("workers") / "data"
+    with ServiceProcess(data_dir, workers=WORKERS) as running:
         yield running
 
 
-def test_admin_changes_reach_every_worker(service):
-    pinned = pin_clients(service)
+@pytest.fixture
+def pinned(service):
+    clients = pin_clients(service)
+    yield clients
+    for client in clients.values():
+        client.close()
+
+
+def test_admin_changes_reach_every_worker(service, pinned):
     api = "/api/v1/portals/1"
     helper = service.admin.post(
         f"{api}/global-functions",
@@ -112,9 +124,9 @@ def test_admin_changes_reach_every_worker(service):
         assert response.json() == {"output": "v2:3-b"}
 
     # Publishing again rotates the token: the old one fails in every worker.
-    second_url = service.admin.post(
-        f"{api}/callbacks/{callback['id']}/publish"
-    ).json()["url"]
+    second_url = service.admin.post(f"{api}/callbacks/{callback['id']}/publish").json()[
+        "url"
+    ]
     assert second_url != first_url
     for response in invoke_everywhere(pinned, first_url, '{"id": 4}'):
         assert response.status_code == 404
@@ -127,12 +139,9 @@ def test_admin_changes_reach_every_worker(service):
     for response in invoke_everywhere(pinned, second_url, '{"id": 5}'):
         assert response.status_code == 404
         assert response.json() == {"content": "Invalid callback function url"}
-    for client in pinned.values():
-        client.close()
 
 
-def test_history_of_every_worker_is_listed(service):
-    pinned = pin_clients(service)
+def test_history_of_every_worker_is_listed(service, pinned):
     created = service.admin.post(
         "/api/v1/portals/1/callbacks",
         json={
@@ -161,5 +170,3 @@ def test_history_of_every_worker_is_listed(service):
     assert total == expected
     outputs = sorted(row["info"][0] for row in listing["executions"])
     assert outputs == sorted(str(n) for n in range(5) for _ in range(WORKERS))
-    for client in pinned.values():
-        client.close()
