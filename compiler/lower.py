@@ -52,8 +52,10 @@ class FunctionLowering(ExpressionLowering):
         self.temp_count = 0
         params = {p.name for p in function.params}
         # Parameters may arrive as null, so their declared types never allow
-        # direct Python operations; only literal-derived types do.
-        variables = infer_variables(function, {})
+        # direct Python operations; types derived from literals and from the
+        # declared results of built-ins do.
+        self.results = frozenset(module.globals_by_name)
+        variables = infer_variables(function, {}, self.results)
         self.types = {
             k: v for k, v in variables.items() if k not in params and v is not LOOSE
         }

@@ -34,11 +34,12 @@ class ExpressionLowering:
 
     types: dict
     type_cache: dict
+    results: frozenset
 
     def type_of(self, node) -> str | None:
         # Cached per node: chains like a + b + c ask for the type of each
         # left operand again at every level.
-        return expression_type(node, self.types, self.type_cache)
+        return expression_type(node, self.types, self.type_cache, self.results)
 
     def condition(self, node) -> ast.expr:
         value = self.expr(node)
@@ -104,6 +105,8 @@ class ExpressionLowering:
         right_type = self.type_of(node.right)
         if op in _COMPARE:
             return self._compare(node, left_type, right_type)
+        if op == "+" and self.type_of(node) == TEXT:
+            return self._concatenation(node)
         at = py.position(node)
         left, right = self.expr(node.left), self.expr(node.right)
         if op in _PY_ARITHMETIC and left_type == NUMBER and right_type == NUMBER:
@@ -132,20 +135,81 @@ class ExpressionLowering:
         overflow = py.call("number_overflow", at, py.name(temp, at))
         return py.if_expression(test, py.name(temp, at), overflow, at)
 
+    def _concatenation(self, node):
+        """Lower a ``+`` chain that builds TEXT as one ``concat`` call.
+
+        ``a + b + c`` is ``(a + b) + c``; from the first TEXT operand on,
+        each ``+`` renders its right operand as text and appends it, so the
+        operands from there are joined at once and the text-length limit is
+        checked once, on the result.
+        """
+        operands = []
+        current = node
+        while type(current) is n.Binary and current.op == "+":
+            operands.append(current.right)
+            current = current.left
+        operands.append(current)
+        operands.reverse()
+        # `head` is the value before the first TEXT operand: one operand, or
+        # a number sum lowered as usual.
+        first_text = next(
+            i for i, operand in enumerate(operands) if self.type_of(operand) == TEXT
+        )
+        head = current
+        index = 1
+        if first_text > 1:
+            head = node
+            for _ in range(len(operands) - first_text):
+                head = head.left
+            index = first_text
+        at = py.position(node)
+        parts = [self.expr(head)] + [self.expr(o) for o in operands[index:]]
+        return py.call_args("concat", at, [py.name("ctx", at), *parts])
+
     def _compare(self, node, left_type, right_type):
         at = py.position(node)
         op = node.op
         left, right = self.expr(node.left), self.expr(node.right)
-        if op in ("==", "!=") and (
-            type(node.left) is n.Null or type(node.right) is n.Null
-        ):
-            return py.compare(left, ast.Is() if op == "==" else ast.IsNot(), right, at)
+        if op in ("==", "!="):
+            literal = _equality_literal(node)
+            if literal is not None:
+                direct = _literal_equality(op, left, right, literal, at)
+                if direct is not None:
+                    return direct
+                return self._zero_or_one_equality(node, op, literal, at)
         direct = (left_type in _NUMERIC and right_type in _NUMERIC) or (
             left_type == right_type == TEXT
         )
         if direct:
             return py.compare(left, _PY_COMPARE[op](), right, at)
         return py.call(_COMPARE[op], at, left, right)
+
+    def _zero_or_one_equality(self, node, op, literal, at):
+        """``x == 0`` as ``x == 0 and x is not True and x is not False``.
+
+        ``x`` is evaluated once, through a temporary unless it is a name.
+        """
+        other_node = node.left if literal is node.right else node.right
+        other = self.expr(other_node)
+        if type(other_node) is n.Name:
+            first, again = other, lambda: self.expr(other_node)
+        else:
+            temp = self.temp()
+            first, again = py.walrus(temp, other, at), lambda: py.name(temp, at)
+        value = py.const(literal.value, at)
+        if op == "==":
+            parts = [
+                py.compare(first, ast.Eq(), value, at),
+                py.compare(again(), ast.IsNot(), py.const(True, at), at),
+                py.compare(again(), ast.IsNot(), py.const(False, at), at),
+            ]
+            return py.place(ast.BoolOp(ast.And(), parts), at)
+        parts = [
+            py.compare(first, ast.NotEq(), value, at),
+            py.compare(again(), ast.Is(), py.const(True, at), at),
+            py.compare(again(), ast.Is(), py.const(False, at), at),
+        ]
+        return py.place(ast.BoolOp(ast.Or(), parts), at)
 
     def expr_IfExpr(self, node):
         return py.if_expression(
@@ -189,6 +253,8 @@ class ExpressionLowering:
                 return py.place(ast.Dict([], []), at)
             return py.call_args("make_map", at, [py.name("ctx", at), *args])
         if lowered == "list":
+            if not args:
+                return py.place(ast.List([], py.LOAD), at)
             return py.call_args("make_list", at, [py.name("ctx", at), *args])
         if lowered == "collection":
             return py.call_args("make_collection", at, [py.name("ctx", at), *args])
@@ -246,3 +312,31 @@ class ExpressionLowering:
         params = py.place(ast.Dict(keys, values), at)
         return py.call("invoke_url", at, py.name("ctx", at), params)
 
+
+def _equality_literal(node):
+    """Return the literal side of ``a == b`` or ``a != b`` if Python's operator
+    gives Deluge's result for it, else None."""
+    for side in (node.right, node.left):
+        cls = type(side)
+        if cls is n.Null or cls is n.Boolean or cls is n.Text:
+            return side
+        if cls is n.Number or cls is n.Decimal:
+            return side
+    return None
+
+
+def _literal_equality(op, left, right, literal, at):
+    """Compare with a literal directly, as ``runtime.operators.equals`` would.
+
+    Returns None where a BOOLEAN on the other side needs a check. NULL and
+    BOOLEAN literals compare by identity (``x is True``). Against a TEXT
+    literal, Python's ``==`` is false for every other Deluge type, as
+    Deluge's is. Against a number, Python's ``==`` matches Deluge's except
+    that ``True == 1`` and ``False == 0``.
+    """
+    cls = type(literal)
+    if cls is n.Null or cls is n.Boolean:
+        return py.compare(left, ast.Is() if op == "==" else ast.IsNot(), right, at)
+    if cls is n.Text or literal.value not in (0, 1):
+        return py.compare(left, _PY_COMPARE[op](), right, at)
+    return None

@@ -7,6 +7,8 @@ single differing assignment makes the type unknown). ``None`` means unknown.
 
 from __future__ import annotations
 
+import functools
+
 from compiler import nodes as n
 from runtime.namespace import TYPE_ALIASES
 from runtime.values import BOOLEAN, DECIMAL, LIST, MAP, NUMBER, TEXT
@@ -21,20 +23,25 @@ def declared_type(type_name: str | None) -> str | None:
     return TYPE_ALIASES.get(type_name.lower())
 
 
-def expression_type(node, variables: dict, cache: dict | None = None) -> str | None:
+def expression_type(
+    node, variables: dict, cache: dict | None = None, results=None
+) -> str | None:
     """Return the Deluge type of ``node`` when it is known statically.
 
-    ``cache`` (keyed by node id) keeps long operator chains linear.
+    ``cache`` (keyed by node id) keeps long operator chains linear. When
+    ``results`` is a set of global function names (lower case), a call of a
+    built-in that is not one of them has the result type the dispatch table
+    declares (``returns``); the lowering uses that, the checks do not.
     """
     if cache is None:
-        return _expression_type(node, variables, None)
+        return _expression_type(node, variables, None, results)
     key = id(node)
     if key not in cache:
-        cache[key] = _expression_type(node, variables, cache)
+        cache[key] = _expression_type(node, variables, cache, results)
     return cache[key]
 
 
-def _expression_type(node, variables: dict, cache) -> str | None:
+def _expression_type(node, variables: dict, cache, results) -> str | None:
     cls = type(node)
     if cls is n.Number:
         return NUMBER
@@ -56,13 +63,13 @@ def _expression_type(node, variables: dict, cache) -> str | None:
     if cls is n.Unary:
         if node.op == "!":
             return BOOLEAN
-        inner = expression_type(node.operand, variables, cache)
+        inner = expression_type(node.operand, variables, cache, results)
         return inner if inner in (NUMBER, DECIMAL) else None
     if cls is n.Binary:
         if node.op in COMPARISONS:
             return BOOLEAN
-        left = expression_type(node.left, variables, cache)
-        right = expression_type(node.right, variables, cache)
+        left = expression_type(node.left, variables, cache, results)
+        right = expression_type(node.right, variables, cache, results)
         return binary_type(node.op, left, right)
     if cls is n.Call:
         lowered = node.name.lower()
@@ -72,12 +79,52 @@ def _expression_type(node, variables: dict, cache) -> str | None:
             return LIST
         if lowered == "isnull":
             return BOOLEAN
+        if results is not None and lowered not in results:
+            return function_result_type(lowered)
         return None
+    if cls is n.MethodCall and results is not None:
+        receiver = expression_type(node.receiver, variables, cache, results)
+        return method_result_type(receiver, node.name.lower())
     if cls is n.IfExpr:
-        a = expression_type(node.then, variables, cache)
-        b = expression_type(node.otherwise, variables, cache)
+        a = expression_type(node.then, variables, cache, results)
+        b = expression_type(node.otherwise, variables, cache, results)
         return a if a == b else None
     return None
+
+
+@functools.cache
+def _method_results(name: str) -> dict:
+    from runtime.registry import METHODS
+
+    return {t: b.returns for (t, key), b in METHODS.items() if key == name}
+
+
+def method_result_type(receiver_type: str | None, name: str) -> str | None:
+    """Return the declared result type of method ``name`` on ``receiver_type``.
+
+    With the receiver type unknown, the type is known only when every
+    registration of the name declares the same one.
+    """
+    if receiver_type is not None:
+        from runtime.registry import lookup_method
+
+        entry = lookup_method(receiver_type, name)
+        return entry.returns if entry is not None else None
+    declared = set(_method_results(name).values())
+    return declared.pop() if len(declared) == 1 else None
+
+
+def function_result_type(name: str) -> str | None:
+    """Return the declared result type of the built-in function ``name``."""
+    from runtime.registry import lookup_function
+
+    if name in ("ifnull", "collection"):
+        return None
+    by_type = lookup_function(name)
+    if not by_type:
+        return None
+    declared = {b.returns for b in by_type.values()}
+    return declared.pop() if len(declared) == 1 else None
 
 
 def binary_type(op: str, left: str | None, right: str | None) -> str | None:
@@ -107,8 +154,13 @@ def is_valid_binary(op: str, left: str | None, right: str | None) -> bool:
     return left in numeric and right in numeric
 
 
-def infer_variables(function: n.FunctionDef, parameter_types: dict) -> dict:
-    """Map each variable of ``function`` to its static type, or LOOSE."""
+def infer_variables(
+    function: n.FunctionDef, parameter_types: dict, results=None
+) -> dict:
+    """Map each variable of ``function`` to its static type, or LOOSE.
+
+    ``results`` is passed on to ``expression_type``.
+    """
     variables: dict = dict(parameter_types)
     assignments: list = []
     _collect(function.body, assignments)
@@ -118,7 +170,11 @@ def infer_variables(function: n.FunctionDef, parameter_types: dict) -> dict:
             if value is LOOSE:
                 found[name] = LOOSE
                 continue
-            kind = value if isinstance(value, str) else expression_type(value, variables)
+            kind = (
+                value
+                if isinstance(value, str)
+                else expression_type(value, variables, None, results)
+            )
             previous = found.get(name, kind) if name in found else kind
             found[name] = kind if previous == kind and kind is not None else LOOSE
         if found == variables:

@@ -9,6 +9,8 @@ from runtime.errors import LimitExceeded
 from runtime.limits import Limits
 
 UTC = ZoneInfo("UTC")
+# Limits is frozen, so one default instance serves every run without limits.
+DEFAULT_LIMITS = Limits()
 # Statements between two wall-time checks in generated code.
 TICK_INTERVAL = 200
 
@@ -29,8 +31,9 @@ class ExecutionContext:
         date_order: str = "dd-MM",
         outbound=None,
         connections=None,
+        time_slice: float | None = None,
     ):
-        self.limits = limits or Limits()
+        self.limits = limits or DEFAULT_LIMITS
         self.tz = tz
         self.date_order = date_order
         # The invokeurl client (runtime.http) and a callable that returns the
@@ -43,7 +46,12 @@ class ExecutionContext:
         self.statements = 0
         self.depth = 0
         self.started = time.monotonic()
-        self.deadline = self.started + self.limits.wall_time_seconds
+        self.wall_deadline = self.started + self.limits.wall_time_seconds
+        # Every time check reads ``deadline``. A time slice moves it earlier,
+        # so that a caller can stop a run early and resume it elsewhere.
+        self.deadline = self.wall_deadline
+        if time_slice is not None:
+            self.deadline = min(self.wall_deadline, self.started + time_slice)
         # Generated code adds to ``statements`` once per straight-line run of
         # statements and calls ``tick()`` only when it passes ``next_check``,
         # so the statement and wall-time limits cost one comparison per run.
@@ -55,6 +63,11 @@ class ExecutionContext:
             raise LimitExceeded("statements", self.limits.statements)
         self.check_deadline()
         self.next_check = min(self.limits.statements, self.statements + TICK_INTERVAL)
+
+    @property
+    def sliced(self) -> bool:
+        """Tell whether a time slice ends this run before the wall-time limit."""
+        return self.deadline < self.wall_deadline
 
     def check_deadline(self) -> None:
         """Raise ``LimitExceeded`` once the wall-time limit has passed."""

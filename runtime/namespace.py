@@ -12,7 +12,8 @@ from __future__ import annotations
 import runtime.builtins  # noqa: F401  (fills the dispatch table)
 from runtime import operators
 from runtime.errors import DelugeError, LimitExceeded
-from runtime.registry import call_function, call_method, lookup_function
+from runtime.dispatch import call_function, call_method
+from runtime.registry import lookup_function
 from runtime.text import to_text
 from runtime.values import (
     BOOLEAN,
@@ -71,6 +72,14 @@ def info(ctx, value: object) -> None:
         return
     ctx.info_bytes += size
     ctx.info_lines.append(text)
+
+
+def concat(ctx, *parts: object) -> str:
+    """Join the operands of a ``+`` chain that builds TEXT, as text."""
+    text = "".join([p if p.__class__ is str else to_text(p) for p in parts])
+    if len(text) > ctx.limits.text_length:
+        ctx.check_text(text)
+    return text
 
 
 def iterate(value: object):
@@ -337,6 +346,7 @@ HELPERS = {
     "call_function": call_function,
     "call_global": call_global,
     "info": info,
+    "concat": concat,
     "iterate": iterate,
     "indexes": indexes,
     "make_list": make_list,

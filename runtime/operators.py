@@ -47,7 +47,15 @@ def add(ctx, left: object, right: object) -> object:
     """``left + right``: numeric sum, or text concatenation if either is TEXT."""
     lt, rt = type(left), type(right)
     if lt is int and rt is int:
-        return check_number(left + right)  # type: ignore[operator]
+        result = left + right  # type: ignore[operator]
+        if NUMBER_MIN <= result <= NUMBER_MAX:
+            return result
+        return check_number(result)
+    if lt is str and rt is str:
+        result = left + right  # type: ignore[operator]
+        if len(result) > ctx.limits.text_length:
+            ctx.check_text(result)
+        return result
     if lt is str or rt is str:
         result = to_text(left) + to_text(right)
         if len(result) > ctx.limits.text_length:
@@ -61,7 +69,10 @@ def add(ctx, left: object, right: object) -> object:
 def sub(ctx, left: object, right: object) -> object:
     lt, rt = type(left), type(right)
     if lt is int and rt is int:
-        return check_number(left - right)  # type: ignore[operator]
+        result = left - right  # type: ignore[operator]
+        if NUMBER_MIN <= result <= NUMBER_MAX:
+            return result
+        return check_number(result)
     if _is_number(left) and _is_number(right):
         return float(left) - float(right)  # type: ignore[arg-type]
     raise _mismatch(left, right, "-")
@@ -70,7 +81,10 @@ def sub(ctx, left: object, right: object) -> object:
 def mul(ctx, left: object, right: object) -> object:
     lt, rt = type(left), type(right)
     if lt is int and rt is int:
-        return check_number(left * right)  # type: ignore[operator]
+        result = left * right  # type: ignore[operator]
+        if NUMBER_MIN <= result <= NUMBER_MAX:
+            return result
+        return check_number(result)
     if _is_number(left) and _is_number(right):
         return float(left) * float(right)  # type: ignore[arg-type]
     raise _mismatch(left, right, "*")
@@ -136,6 +150,8 @@ def logical_not(ctx, value: object) -> bool:
 def equals(left: object, right: object) -> bool:
     """Deluge ``==``: by content for lists and maps, ``2 == 2.0``, no bool/int mix."""
     lt, rt = type(left), type(right)
+    if lt is rt and (lt is str or lt is int):
+        return left == right
     if lt is bool or rt is bool:
         return lt is rt and left == right
     if lt is Collection:
@@ -164,6 +180,9 @@ def _deep_equals(left, right) -> bool:
 
 
 def not_equals(left: object, right: object) -> bool:
+    lt = type(left)
+    if lt is type(right) and (lt is str or lt is int):
+        return left != right
     return not equals(left, right)
 
 
@@ -182,21 +201,33 @@ def _ordered(left: object, right: object, op: str):
 
 
 def less(left: object, right: object) -> bool:
+    lt = type(left)
+    if lt is type(right) and (lt is int or lt is str or lt is float):
+        return left < right  # type: ignore[operator]
     a, b = _ordered(left, right, "<")
     return a < b
 
 
 def less_equal(left: object, right: object) -> bool:
+    lt = type(left)
+    if lt is type(right) and (lt is int or lt is str or lt is float):
+        return left <= right  # type: ignore[operator]
     a, b = _ordered(left, right, "<=")
     return a <= b
 
 
 def greater(left: object, right: object) -> bool:
+    lt = type(left)
+    if lt is type(right) and (lt is int or lt is str or lt is float):
+        return left > right  # type: ignore[operator]
     a, b = _ordered(left, right, ">")
     return a > b
 
 
 def greater_equal(left: object, right: object) -> bool:
+    lt = type(left)
+    if lt is type(right) and (lt is int or lt is str or lt is float):
+        return left >= right  # type: ignore[operator]
     a, b = _ordered(left, right, ">=")
     return a >= b
 
