@@ -216,7 +216,8 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
     Numeric fields take as many digits as are there, unless the next field is
     numeric too, in which case they take exactly the pattern's count, as
     SimpleDateFormat does. Fields are validated strictly: a month above 12 or
-    a day past the month's end is an error, not a roll-over.
+    a day past the month's end is an error, not a roll-over. Text left over
+    after the pattern is ignored.
     """
     fields = compile_pattern(pattern)
     values: dict[str, int] = {}
@@ -286,10 +287,9 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
             value = expand_two_digit_year(value)
         values[letter] = value
         position = end
-    if position != len(text):
-        raise DateTextError(
-            f"'{text}' has extra characters after the pattern '{pattern}'"
-        )
+    # Text after the last field is ignored, as Java's DateFormat.parse(String)
+    # ignores it, so "2024-01-15T10:00:00+05:30" reads with the pattern
+    # "yyyy-MM-dd'T'HH:mm:ss" (the offset is then not applied).
     value = _assemble(values, pm, tz, text)
     if zone_offset is None:
         return value

@@ -271,3 +271,13 @@ def test_to_date_time_pm_marker():
 )
 def test_huge_counts_are_errors(call):
     assert error_of(f"return '01-Jan-2020'.{call};")
+
+
+def test_pattern_ignores_trailing_text():
+    script = 'return "2024-01-15T10:00:00+05:30".toTime("yyyy-MM-dd\'T\'HH:mm:ss");'
+    assert value_of(script) == "15-Jan-2024 10:00:00"
+    assert value_of('return "2024-01-15 extra".toDate("yyyy-MM-dd");') == "15-Jan-2024"
+
+
+def test_pattern_still_needs_every_field():
+    assert "does not match" in error_of('return "15-01".toDate("dd-MM-yyyy");')

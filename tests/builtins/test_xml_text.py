@@ -41,7 +41,7 @@ def test_to_xml_of_nested_array():
 
 
 def test_to_xml_escapes_markup():
-    script = "return {\"t\": \"<b>'x'\\\"</b>\"}.toXML();"
+    script = 'return {"t": "<b>\'x\'\\"</b>"}.toXML();'
     assert value_of(script) == (
         "<root><t>&lt;b&gt;&apos;x&apos;&quot;&lt;/b&gt;</t></root>"
     )
