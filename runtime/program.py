@@ -33,6 +33,9 @@ class RunResult:
     duration_ms: float = 0.0
     value: object = None  # the returned Deluge value itself
     line: int | None = None  # the Deluge line of the error
+    # True when the run stopped at its time slice, before any real limit;
+    # the caller then runs it again without one.
+    sliced: bool = False
 
 
 class Program:
@@ -57,14 +60,22 @@ class Program:
         outbound=None,
         connections=None,
         return_type: str | None = None,
+        time_slice: float | None = None,
     ) -> RunResult:
-        """Run the callback; script errors come back as ``error`` text, never raised."""
+        """Run the callback; script errors come back as ``error`` text, never raised.
+
+        With ``time_slice`` (seconds), a run that is still going when the slice
+        ends stops with ``sliced`` set, so a caller on an event loop can run it
+        again in a worker thread. Only scripts without side effects (no
+        invokeurl) may be run this way, because the first run is discarded.
+        """
         ctx = ExecutionContext(
             limits=limits,
             tz=tz,
             date_order=date_order,
             outbound=outbound,
             connections=connections,
+            time_slice=time_slice,
         )
         values = self._argument_values(arguments)
         result = RunResult()
@@ -75,6 +86,8 @@ class Program:
             result.value = value
             result.output = to_json_value(value)
         except LimitExceeded as exc:
+            if exc.limit == "wall time" and ctx.sliced:
+                result.sliced = True
             exc.line = exc.line or self._error_line(exc)
             result.limit = exc.limit
             result.error = exc.message

@@ -20,6 +20,7 @@ def run_program(
     return_type: str | None,
     outbound=None,
     connections=None,
+    time_slice: float | None = None,
 ):
     """Run ``program`` once; the result carries output or error text."""
     return program.run(
@@ -29,6 +30,7 @@ def run_program(
         return_type=return_type,
         outbound=outbound,
         connections=connections,
+        time_slice=time_slice,
     )
 
 

@@ -52,6 +52,10 @@ INVALID_URL_BODY = {"content": "Invalid callback function url"}
 # SQLite integers are signed 64-bit, at most 19 digits.
 MAX_ID_DIGITS = 18
 FIELDS = ("serviceName", "api_name", "auth_token", "PORTALID", "arguments")
+# Seconds a script without invokeurl may run on the event loop before it is
+# run again in a worker thread. Statements are checked every 200, so a slow
+# built-in can take the event loop a little past the slice.
+INLINE_TIME_SLICE_SECONDS = 0.05
 
 
 def invalid_url() -> JSONResponse:
@@ -241,17 +245,29 @@ async def app_integrations(request: Request) -> Response:
         )
         return error_message(message, 500)
 
-    run = run_in_threadpool if loaded.blocking else _call_inline
-    result = await run(
-        run_program,
-        loaded.program,
-        converted,
-        limits=limits,
-        time_zone=target["time_zone"],
-        return_type=loaded.return_type,
-        outbound=service.outbound,
-        connections=service.connections_for(portal_id),
-    )
+    options = {
+        "limits": limits,
+        "time_zone": target["time_zone"],
+        "return_type": loaded.return_type,
+        "outbound": service.outbound,
+        "connections": service.connections_for(portal_id),
+    }
+    if loaded.blocking:
+        result = await run_in_threadpool(
+            run_program, loaded.program, converted, **options
+        )
+    else:
+        # A script without invokeurl runs on the event loop, which is faster
+        # for the usual short run. One that outlasts the slice would stall
+        # every other request, so it runs again, from the start, in a thread.
+        result = run_program(
+            loaded.program, converted, time_slice=INLINE_TIME_SLICE_SECONDS,
+            **options,
+        )
+        if result.sliced:
+            result = await run_in_threadpool(
+                run_program, loaded.program, converted, **options
+            )
     if result.error is not None:
         level = logging.WARNING if result.limit else logging.INFO
         logger.log(
@@ -309,7 +325,3 @@ async def app_integrations(request: Request) -> Response:
         secret=secret,
     )
     return Response(body, media_type="application/json")
-
-
-async def _call_inline(function, *args, **kwargs):
-    return function(*args, **kwargs)

@@ -1,0 +1,90 @@
+"""A slow script does not stall other requests on the event loop.
+
+Scripts without invokeurl run on the event loop with a short time slice; one
+that outlasts it runs again in a worker thread, where the event loop keeps
+serving while it works.
+"""
+
+import dataclasses
+import threading
+import time
+
+import httpx
+
+from compiler import compile_function
+from runtime import Limits, load_program
+from tests.security.api import ECHO_SCRIPT, invoke, publish, query_of
+
+REGEX_SCRIPT = 'x = 1;\nreturn "matched " + text.matches("(a|aa)+$");'
+SLOW_SCRIPT = (
+    's = "x";\ns = s.leftPad(900000);\nl = {' + ", ".join(["1"] * 300) + "};\n"
+    "for each a in l\n{\n    t = s.toUpperCase();\n}\nreturn \"done\";"
+)
+
+
+def regex_program():
+    result = compile_function(REGEX_SCRIPT, parameters=[("text", "string")])
+    return load_program(result.code)
+
+
+def test_slice_stops_slow_run_early():
+    started = time.monotonic()
+    result = regex_program().run({"text": "a" * 48 + "b"},
+                                 limits=Limits(wall_time_seconds=5), time_slice=0.05)
+    assert time.monotonic() - started < 1
+    assert result.sliced is True
+    assert result.limit == "wall time"
+
+
+def test_slice_leaves_fast_run_alone():
+    result = regex_program().run({"text": "aab"}, time_slice=0.05)
+    assert result.sliced is False
+    assert result.error is None
+    assert result.output == "matched false"
+
+
+def test_no_slice_means_wall_time_limit():
+    result = regex_program().run({"text": "a" * 48 + "b"},
+                                 limits=Limits(wall_time_seconds=0.3))
+    assert result.sliced is False
+    assert result.error == (
+        "Execution limit exceeded: wall time (0.3 s, reached in a regular "
+        "expression) (Line no: 2)"
+    )
+
+
+def slow_call(live, record: dict, text: str, outcome: dict) -> None:
+    with httpx.Client(base_url=live.base_url, timeout=60) as client:
+        response = client.get(
+            "/AppIntegrations",
+            params={**query_of(record), "arguments": f'{{"text": "{text}"}}'},
+        )
+        outcome["response"] = response
+
+
+def test_slow_scripts_do_not_stall_next_request(live):
+    settings = live.service.settings
+    limits = settings.limits
+    echo = publish(live, ECHO_SCRIPT)
+    attacks = [(publish(live, REGEX_SCRIPT), "a" * 48 + "b"),
+               (publish(live, SLOW_SCRIPT), "x")]
+    object.__setattr__(settings, "limits",
+                       dataclasses.replace(limits, wall_time_seconds=2.0))
+    try:
+        for record, text in attacks:
+            outcome: dict = {}
+            attacker = threading.Thread(target=slow_call,
+                                        args=(live, record, text, outcome))
+            attacker.start()
+            time.sleep(0.3)
+            started = time.monotonic()
+            response = invoke(live, query_of(echo), {"text": "next"})
+            latency = time.monotonic() - started
+            attacker.join()
+            assert response.json() == {"output": "echo next"}
+            assert latency < 0.5
+            assert outcome["response"].status_code in (200, 500)
+    finally:
+        object.__setattr__(settings, "limits", limits)
+    regex_response = invoke(live, query_of(attacks[0][0]), {"text": "aab"})
+    assert regex_response.json() == {"output": "matched false"}
