@@ -103,3 +103,9 @@ def is_date(ctx, value):
             )
         return True
     return False
+
+
+@builtin(ANY, "isFile", returns=BOOLEAN)
+def is_file(ctx, value):
+    """Tell whether a value is a FILE, such as an invokeurl binary response."""
+    return type(value) is DelugeFile

@@ -81,3 +81,8 @@ def test_is_text_of_numeric_and_container_values():
     assert value_of('return isText(" ");') is True
     assert value_of("return isText({1, 2});") is None
     assert value_of("return isText(true);") is None
+
+
+def test_is_file_of_values():
+    assert value_of('return isFile("a.pdf");') is False
+    assert value_of("return isFile({1});") is False
