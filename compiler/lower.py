@@ -20,6 +20,7 @@ from compiler import nodes as n
 from compiler import pyast as py
 from compiler.lower_expressions import LEGACY_HTTP, TASK_WORDS, ExpressionLowering
 from compiler.types import LOOSE, infer_variables
+from runtime.dispatch import BOUND_METHODS, BOUND_PREFIX, can_bind
 from runtime.values import LIST
 
 MAIN_FUNCTION = "deluge_main"
@@ -55,7 +56,7 @@ class FunctionLowering(ExpressionLowering):
         # direct Python operations; types derived from literals and from the
         # declared results of built-ins do.
         self.results = frozenset(module.globals_by_name)
-        variables = infer_variables(function, {}, self.results)
+        variables = infer_variables(function, {}, self.results, optimistic=True)
         self.types = {
             k: v for k, v in variables.items() if k not in params and v is not LOOSE
         }
@@ -224,6 +225,20 @@ class ModuleLowering:
         self.count_statements = count_statements
         self.blocking = False
         self._assigned: dict[int, set] = {}
+        # (receiver type, argument count, method name) -> index of its bm_ name
+        self.bound_methods: dict[tuple, int] = {}
+
+    def bound_method(self, receiver_type, name: str, arity: int) -> str | None:
+        """Return the ``bm_`` global for a method call, or None to dispatch.
+
+        The call is bound when the receiver type is known statically; the
+        module's ``deluge_bound_methods`` table lists the bound calls.
+        """
+        if receiver_type is None or not can_bind(receiver_type, name, arity):
+            return None
+        key = (receiver_type, arity, name)
+        index = self.bound_methods.setdefault(key, len(self.bound_methods))
+        return f"{BOUND_PREFIX}{index}"
 
     def global_name(self, name: str) -> str | None:
         return self.globals_by_name.get(name.lower())
@@ -253,6 +268,11 @@ class ModuleLowering:
             [py.const(k, at) for k in names], [py.const(v, at) for v in names.values()]
         )
         body.append(py.assign("deluge_function_names", py.place(function_names, at), at))
+        bound = [
+            py.tuple_of([py.const(part, at) for part in key], at)
+            for key in self.bound_methods
+        ]
+        body.append(py.assign(BOUND_METHODS, py.tuple_of(bound, at), at))
         return ast.Module(body, [])
 
 

@@ -234,9 +234,17 @@ class ExpressionLowering:
     def expr_MethodCall(self, node):
         at = py.position(node)
         receiver = self.expr(node.receiver)
-        args = py.tuple_of(self._args(node.args), at)
-        name = py.const(node.name.lower(), at)
-        return py.call("call_method", at, py.name("ctx", at), receiver, name, args)
+        lowered = node.name.lower()
+        args = self._args(node.args)
+        bound = self.module.bound_method(
+            self.type_of(node.receiver), lowered, len(args)
+        )
+        if bound is not None:
+            return py.call_args(bound, at, [py.name("ctx", at), receiver, *args])
+        name = py.const(lowered, at)
+        return py.call(
+            "call_method", at, py.name("ctx", at), receiver, name, py.tuple_of(args, at)
+        )
 
     def expr_Call(self, node):
         at = py.position(node)

@@ -155,15 +155,25 @@ def is_valid_binary(op: str, left: str | None, right: str | None) -> bool:
 
 
 def infer_variables(
-    function: n.FunctionDef, parameter_types: dict, results=None
+    function: n.FunctionDef, parameter_types: dict, results=None,
+    optimistic: bool = False,
 ) -> dict:
     """Map each variable of ``function`` to its static type, or LOOSE.
 
-    ``results`` is passed on to ``expression_type``.
+    ``results`` is passed on to ``expression_type``. With ``optimistic`` an
+    accumulator such as ``n = 0; ... n = n + 1;`` gets a type too: the
+    first guess leaves out assignments whose type depends on variables not
+    typed yet, and the guess is kept only if every assignment then has the
+    type of its variable (a fixed point). Otherwise, and without
+    ``optimistic``, a self-referring assignment makes its variable LOOSE.
     """
-    variables: dict = dict(parameter_types)
     assignments: list = []
     _collect(function.body, assignments)
+    if optimistic:
+        solved = _fixed_point(assignments, parameter_types, results)
+        if solved is not None:
+            return solved
+    variables: dict = dict(parameter_types)
     for _round in range(3):
         found: dict = dict(parameter_types)
         for name, value in assignments:
@@ -181,6 +191,39 @@ def infer_variables(
             break
         variables = found
     return variables
+
+
+def _assignment_types(assignments, parameter_types, variables, results, guess):
+    found: dict = dict(parameter_types)
+    for name, value in assignments:
+        if value is LOOSE:
+            found[name] = LOOSE
+            continue
+        if isinstance(value, str):
+            kind = value
+        else:
+            kind = expression_type(value, variables, None, results)
+        if kind is None:
+            if guess:
+                continue
+            kind = LOOSE
+        previous = found.get(name, kind)
+        found[name] = kind if previous == kind else LOOSE
+    return found
+
+
+def _fixed_point(assignments, parameter_types, results, rounds: int = 10):
+    variables = _assignment_types(
+        assignments, parameter_types, dict(parameter_types), results, guess=True
+    )
+    for _round in range(rounds):
+        found = _assignment_types(
+            assignments, parameter_types, variables, results, guess=False
+        )
+        if found == variables:
+            return variables
+        variables = found
+    return None
 
 
 def _collect(statements: list, out: list) -> None:

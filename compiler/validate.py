@@ -4,7 +4,7 @@ Only the node types the lowering emits are allowed, attribute access is
 allowed only for the counter fields of the execution context, and every
 name is either a Deluge variable (``v_`` prefix), a temporary, a generated
 function, ``ctx`` or a runtime helper of ``runtime.namespace``. Only Deluge
-variables, temporaries and the two module tables may be assigned, and only
+variables, temporaries and the module tables may be assigned, and only
 ``ctx`` and Deluge variables may be parameters, so no generated code can
 rebind a helper.
 """
@@ -27,10 +27,12 @@ ALLOWED_NODES = (
 ALLOWED_ATTRIBUTES = {"statements", "next_check", "tick"}
 _FIXED_NAMES = set(HELPERS) | set(MINIMAL_BUILTINS) | {
     "ctx", "deluge_main", "deluge_parameters", "deluge_function_names",
+    "deluge_bound_methods",
 }  # fmt: skip
-_PREFIXES = ("v_", "tmp_", "fn_")
+# bm_ names are the bound methods that runtime.dispatch.bind_methods defines.
+_PREFIXES = ("v_", "tmp_", "fn_", "bm_")
 _TARGET_PREFIXES = ("v_", "tmp_")
-_MODULE_TABLES = {"deluge_parameters", "deluge_function_names"}
+_MODULE_TABLES = {"deluge_parameters", "deluge_function_names", "deluge_bound_methods"}
 
 
 class UnsafeTreeError(Exception):

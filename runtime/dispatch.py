@@ -9,6 +9,13 @@ Every error path (an unknown name, a wrong argument count, a COLLECTION
 receiver that must be unwrapped) goes to the registry's function, so the
 messages stay the same. The cache is dropped when the table changes size,
 as when a built-in is registered or removed.
+
+Where the compiler knows the Deluge type of a receiver, it calls a bound
+method instead: a global ``bm_<i>`` that ``bind_methods`` defines when the
+module is loaded, from entry ``i`` of the module's table of (receiver type,
+argument count, method name) constants and the dispatch table. It calls
+the built-in directly when the receiver has the expected Python class and
+goes through ``call_method`` otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +23,23 @@ from __future__ import annotations
 import sys
 
 from runtime import registry
-from runtime.values import Collection, type_name
+from runtime.values import (
+    BOOLEAN,
+    DATETIME,
+    DECIMAL,
+    LIST,
+    MAP,
+    NUMBER,
+    TEXT,
+    Collection,
+    type_name,
+)
+
+BOUND_PREFIX = "bm_"
+BOUND_METHODS = "deluge_bound_methods"
+# Receiver types with one Python class (DATE-TIME's is imported on use).
+_PYTHON_CLASSES = {TEXT: str, NUMBER: int, DECIMAL: float, BOOLEAN: bool,
+                   LIST: list, MAP: dict, DATETIME: None}  # fmt: skip
 
 # Pairs kept at most; beyond it calls still work, through the slow path.
 _MAX_ENTRIES = 4096
@@ -118,3 +141,76 @@ def _bind_function(name: str, args: tuple) -> bool:
         return False
     _receiver_functions[(name, cls)] = _bound(entry)
     return True
+
+
+def can_bind(receiver_type: str | None, name: str, arity: int) -> bool:
+    """Tell whether a call of ``name`` with ``arity`` arguments can be bound.
+
+    ``name`` is lower case. It cannot for an unknown or COLLECTION receiver
+    type, an unknown method, or an argument count the method does not take
+    (the call then raises its error through ``call_method``).
+    """
+    if receiver_type not in _PYTHON_CLASSES:
+        return False
+    entry = registry.lookup_method(receiver_type, name)
+    if entry is None or arity < entry.min_args:
+        return False
+    return entry.max_args is None or arity <= entry.max_args
+
+
+def bind_methods(namespace: dict) -> None:
+    """Define ``bm_<i>`` for entry ``i`` of the module's ``deluge_bound_methods``.
+
+    Each entry is ``(receiver type, argument count, lower-case method name)``.
+    An entry the table no longer has is bound to ``call_method``, which
+    raises the usual error.
+    """
+    for index, (receiver_type, arity, name) in enumerate(
+        namespace.get(BOUND_METHODS, ())
+    ):
+        namespace[f"{BOUND_PREFIX}{index}"] = _bind(receiver_type, name, arity)
+
+
+def _bind(receiver_type: str, name: str, arity: int):
+    if can_bind(receiver_type, name, arity):
+        func = registry.lookup_method(receiver_type, name).func
+        cls = _python_class(receiver_type)
+    else:
+        func, cls = None, None
+    if arity == 0:
+
+        def bound(ctx, receiver):
+            if receiver.__class__ is cls:
+                return func(ctx, receiver)
+            return call_method(ctx, receiver, name, ())
+
+    elif arity == 1:
+
+        def bound(ctx, receiver, first):
+            if receiver.__class__ is cls:
+                return func(ctx, receiver, first)
+            return call_method(ctx, receiver, name, (first,))
+
+    elif arity == 2:
+
+        def bound(ctx, receiver, first, second):
+            if receiver.__class__ is cls:
+                return func(ctx, receiver, first, second)
+            return call_method(ctx, receiver, name, (first, second))
+
+    else:
+
+        def bound(ctx, receiver, *args):
+            if receiver.__class__ is cls:
+                return func(ctx, receiver, *args)
+            return call_method(ctx, receiver, name, args)
+
+    return bound
+
+
+def _python_class(receiver_type: str) -> type:
+    if receiver_type == DATETIME:
+        from runtime.dates import DateTime
+
+        return DateTime
+    return _PYTHON_CLASSES[receiver_type]

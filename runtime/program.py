@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from runtime.context import UTC, ExecutionContext
+from runtime.dispatch import bind_methods
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
 from runtime.namespace import build_namespace, check_return_type
@@ -44,6 +45,7 @@ class Program:
     def __init__(self, code):
         namespace = build_namespace()
         exec(code, namespace)  # noqa: S102  (the code object comes from the compiler)
+        bind_methods(namespace)
         self.code = code
         self.filename = code.co_filename
         self.main = namespace[MAIN_FUNCTION]
