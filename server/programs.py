@@ -96,6 +96,40 @@ def secret_names(parameters: list[dict]) -> frozenset[str]:
     return frozenset(p["name"] for p in parameters if p.get("secret"))
 
 
+def cache_metadata(version: dict, blocking: bool) -> dict:
+    """Return the metadata cached with a version's code.
+
+    The parameters (with their secret flags) and the return type are inputs
+    of the source digest in the cache key, so an entry never carries a stale
+    signature, and a disk hit needs no read of the version row.
+    """
+    return {
+        "blocking": blocking,
+        "parameters": [
+            [p["name"], p["type"], bool(p.get("secret"))] for p in version["parameters"]
+        ],
+        "return_type": version["return_type"],
+    }
+
+
+def signature_of(metadata: dict) -> tuple[list[dict], str] | None:
+    """Return (parameters, return type) from cache metadata, or None if absent."""
+    parameters = metadata.get("parameters")
+    return_type = metadata.get("return_type")
+    if not isinstance(parameters, list) or not isinstance(return_type, str):
+        return None
+    rows = []
+    try:
+        for name, type_, secret in parameters:
+            row = {"name": name, "type": type_}
+            if secret:
+                row["secret"] = True
+            rows.append(row)
+    except (TypeError, ValueError):
+        return None
+    return rows, return_type
+
+
 def diagnostics_of(result) -> list[dict]:
     """Convert compiler diagnostics to the JSON shape of the admin API.
 
@@ -225,7 +259,7 @@ class ProgramLoader:
         dependencies = [[int(i), int(v)] for i, v in result.dependencies]
         key = self.key(callback_id, version["version"], dependencies, version)
         blocking = bool(getattr(result, "blocking", True))
-        self.code_cache.put(key, result.code, {"blocking": blocking})
+        self.code_cache.put(key, result.code, cache_metadata(version, blocking))
         loaded = LoadedProgram(
             program=load_program(result.code),
             parameters=[(p["name"], p["type"]) for p in version["parameters"]],
@@ -274,23 +308,32 @@ class ProgramLoader:
             self.statistics.add("memory_hits")
             return loaded
 
-        version = self.storage.get_version(
-            portal_id, target["callback_id"], target["version"]
-        )
         cached = self.code_cache.get(key)
         if cached is not None:
             code, metadata = cached
+            signature = signature_of(metadata)
+            if signature is None:
+                # An entry written before the signature went into the metadata.
+                version = self.storage.get_version(
+                    portal_id, target["callback_id"], target["version"]
+                )
+                signature = (version["parameters"], version["return_type"])
+            parameters, return_type = signature
             self.statistics.add("disk_hits")
             loaded = LoadedProgram(
                 program=load_program(code),
-                parameters=[(p["name"], p["type"]) for p in version["parameters"]],
-                return_type=version["return_type"],
+                parameters=[(p["name"], p["type"]) for p in parameters],
+                return_type=return_type,
                 blocking=bool(metadata.get("blocking", True)),
                 cache_key=key,
-                secret_parameters=secret_names(version["parameters"]),
+                secret_parameters=secret_names(parameters),
             )
             self.table.put(key, loaded)
             return loaded
+
+        version = self.storage.get_version(
+            portal_id, target["callback_id"], target["version"]
+        )
 
         logger.info(
             "Recompiling callback %d version %d of portal %d (not in the cache)",
