@@ -11,6 +11,7 @@ message and the ``info`` lines.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from server.errors import InvalidInput, NotFound
@@ -63,7 +64,8 @@ def _secret_texts(arguments: dict | None, secret: frozenset[str]) -> list[str]:
         if not arguments or arguments.get(name) is None:
             continue
         value = arguments[name]
-        for text in (value if isinstance(value, str) else None, json.dumps(value)):
+        encoded = json.dumps(value, ensure_ascii=False, default=str)
+        for text in (value if isinstance(value, str) else None, encoded):
             if text:
                 texts.add(text)
     return sorted(texts, key=len, reverse=True)
@@ -86,6 +88,26 @@ def _arguments_text(arguments: dict | None, secret: frozenset[str]) -> str | Non
     return _truncate(text, ARGUMENTS_CHARS)
 
 
+@dataclass(frozen=True)
+class ArgumentsSnapshot:
+    """The recorded form of a request's arguments, taken before the script runs.
+
+    A script can change a map or list argument in place, so the text is
+    taken before the run to record what the caller sent.
+    """
+
+    text: str | None
+    secret_texts: tuple[str, ...]
+
+
+def snapshot_arguments(
+    arguments: dict | None, secret: frozenset[str]
+) -> ArgumentsSnapshot:
+    return ArgumentsSnapshot(
+        _arguments_text(arguments, secret), tuple(_secret_texts(arguments, secret))
+    )
+
+
 def execution_row(
     *,
     portal_id: int,
@@ -96,15 +118,18 @@ def execution_row(
     http_status: int,
     result=None,
     error_message: str | None = None,
-    arguments: dict | None = None,
+    arguments: dict | ArgumentsSnapshot | None = None,
     secret: frozenset[str] = frozenset(),
 ) -> tuple:
     """Build one row of ``executions`` in ``COLUMNS`` order.
 
     ``result`` is the runtime's run result, or None when the script did not
-    run. ``arguments`` are the raw arguments of the request.
+    run. ``arguments`` are the raw arguments of the request, or their
+    snapshot when the script ran.
     """
-    secret_texts = _secret_texts(arguments, secret)
+    if not isinstance(arguments, ArgumentsSnapshot):
+        arguments = snapshot_arguments(arguments, secret)
+    secret_texts = arguments.secret_texts
     info = list(result.info) if result is not None else []
     stored_info = [
         _truncate(_redact(str(line), secret_texts), INFO_LINE_CHARS)
@@ -127,7 +152,7 @@ def execution_row(
         message,
         json.dumps(stored_info, ensure_ascii=False),
         len(info),
-        _arguments_text(arguments, secret),
+        arguments.text,
     )
 
 
@@ -232,22 +257,24 @@ def record_invocation(
     http_status: int,
     **details,
 ) -> None:
-    """Queue the history row of one invocation of ``target``.
+    """Queue the history of one invocation of ``target``.
 
     ``details`` are the keyword arguments of ``execution_row`` after
-    ``http_status``. A service without a history writer records nothing.
+    ``http_status``. The writer thread builds the row, which keeps the
+    encoding and redaction off the invoke path. A service without a history
+    writer records nothing.
     """
     writer = getattr(service, "history", None)
     if writer is None:
         return
     writer.record(
-        execution_row(
-            portal_id=portal_id,
-            callback_id=target["callback_id"],
-            version=target["version"],
-            started_at=started_at,
-            status=status,
-            http_status=http_status,
+        {
+            "portal_id": portal_id,
+            "callback_id": target["callback_id"],
+            "version": target["version"],
+            "started_at": started_at,
+            "status": status,
+            "http_status": http_status,
             **details,
-        )
+        }
     )

@@ -1,6 +1,6 @@
 """The background thread that writes execution history rows in batches.
 
-The invoke path only appends a row to an in-memory queue. Every
+The invoke path only appends the fields of a row to an in-memory queue. Every
 ``FLUSH_INTERVAL_SECONDS`` the thread inserts the pending rows in one short
 transaction and, in the same transaction, deletes the oldest rows of each
 callback it wrote beyond the per-callback maximum. Rows older than the
@@ -17,7 +17,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from server.history import COLUMNS
+from server.history import COLUMNS, execution_row
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class HistoryWriter:
         self.max_age = timedelta(days=max_age_days)
         self.dropped = 0
         self.written = 0
-        self._pending: collections.deque[tuple] = collections.deque()
+        self._pending: collections.deque[dict] = collections.deque()
         self._stop = threading.Event()
         self._flush_lock = threading.Lock()
         self._next_age_prune = 0.0
@@ -52,8 +52,11 @@ class HistoryWriter:
         )
         self._thread.start()
 
-    def record(self, row: tuple) -> None:
-        """Queue one row of ``executions`` without taking a lock or touching SQLite."""
+    def record(self, fields: dict) -> None:
+        """Queue the ``execution_row`` fields of one invocation.
+
+        Takes no lock and never touches SQLite.
+        """
         if len(self._pending) >= MAX_PENDING_ROWS:
             self.dropped += 1
             if self.dropped == 1 or self.dropped % 10_000 == 0:
@@ -64,7 +67,7 @@ class HistoryWriter:
                     len(self._pending),
                 )
             return
-        self._pending.append(row)
+        self._pending.append(fields)
 
     @property
     def pending(self) -> int:
@@ -85,16 +88,30 @@ class HistoryWriter:
     def flush(self) -> int:
         """Write the queued rows now and return how many were written."""
         with self._flush_lock:
-            rows = list(self._pending)
+            queued = list(self._pending)
+            rows = [row for row in map(self._build, queued) if row is not None]
             if rows:
                 self._write(rows)
-                for _ in rows:
-                    self._pending.popleft()
                 self.written += len(rows)
+            for _ in queued:
+                self._pending.popleft()
             if time.monotonic() >= self._next_age_prune:
                 self.prune_by_age()
                 self._next_age_prune = time.monotonic() + AGE_PRUNE_INTERVAL_SECONDS
             return len(rows)
+
+    def _build(self, fields: dict) -> tuple | None:
+        try:
+            return execution_row(**fields)
+        except (TypeError, ValueError) as exc:
+            self.dropped += 1
+            logger.error(
+                "Dropped the history row of callback %s version %s: %s",
+                fields.get("callback_id"),
+                fields.get("version"),
+                exc,
+            )
+            return None
 
     def _write(self, rows: list[tuple]) -> None:
         callback_ids = {row[CALLBACK_COLUMN] for row in rows}

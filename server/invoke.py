@@ -40,6 +40,7 @@ from server.history import (
     LIMIT_EXCEEDED,
     SUCCESS,
     record_invocation,
+    snapshot_arguments,
     utc_timestamp,
 )
 from server.request_body import is_json_media_type, media_type, parse_json, read_body
@@ -245,6 +246,8 @@ async def app_integrations(request: Request) -> Response:
         )
         return error_message(message, 500)
 
+    # Taken before the run, because a script can change a map argument.
+    recorded_arguments = snapshot_arguments(arguments, secret)
     options = {
         "limits": limits,
         "time_zone": target["time_zone"],
@@ -286,8 +289,7 @@ async def app_integrations(request: Request) -> Response:
             LIMIT_EXCEEDED if result.limit else ERROR,
             500,
             result=result,
-            arguments=arguments,
-            secret=secret,
+            arguments=recorded_arguments,
         )
         return error_message(result.error, 500)
 
@@ -309,8 +311,7 @@ async def app_integrations(request: Request) -> Response:
             500,
             result=result,
             error_message=message,
-            arguments=arguments,
-            secret=secret,
+            arguments=recorded_arguments,
         )
         return error_message(message, 500)
     record_invocation(
@@ -321,7 +322,6 @@ async def app_integrations(request: Request) -> Response:
         SUCCESS,
         200,
         result=result,
-        arguments=arguments,
-        secret=secret,
+        arguments=recorded_arguments,
     )
     return Response(body, media_type="application/json")

@@ -233,3 +233,18 @@ def test_old_rows_pruned_by_age(tmp_path, monkeypatch):
         )
         writer.prune_by_age()
         assert executions(live, record["id"]).json()["total"] == 1
+
+
+def test_arguments_recorded_as_sent(live):
+    record = publish(
+        live,
+        name="mutate",
+        api_name="mutate",
+        return_type="map",
+        parameters=[{"name": "payload", "type": "map"}],
+        script='payload.put("added", 1);\nreturn payload;',
+    )
+    answer = invoke(live, record["url"], '{"payload": {"a": 2}}')
+    assert answer.json() == {"output": {"a": 2, "added": 1}}
+    [row] = executions(live, record["id"]).json()["executions"]
+    assert row["arguments"] == {"payload": {"a": 2}}
