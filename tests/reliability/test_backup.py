@@ -229,3 +229,39 @@ def test_import_rejects_invalid_documents(tmp_path, monkeypatch, document, messa
         response = live.admin.post(f"{API}/import", json=document)
         assert response.status_code == 400
         assert message in response.json()["error"]["message"]
+
+
+def test_cli_import_conflict_exits_nonzero(tmp_path, monkeypatch, capsys):
+    export_file = tmp_path / "portal.json"
+    with running_server(tmp_path / "data", monkeypatch) as live:
+        build_portal(live)
+        before = summary(live)
+        data_dir = str(live.data_dir)
+        assert (
+            main(["export", "--portal", "1", str(export_file), "--data-dir", data_dir])
+            == 0
+        )
+        capsys.readouterr()
+        assert main(["import", str(export_file), "--data-dir", data_dir]) == 1
+        output = capsys.readouterr()
+        report = json.loads(output.out)
+        # One global function, and a name and an API name for each of three callbacks.
+        assert len(report["conflicts"]) == 7
+        assert "Nothing imported: 7 conflicts with portal 1" in output.err
+        assert summary(live) == before
+
+
+def test_cli_export_unknown_portal(tmp_path, capsys):
+    code = main(
+        [
+            "export",
+            "--portal",
+            "9",
+            str(tmp_path / "out.json"),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ]
+    )
+    assert code == 1
+    assert "Portal 9 not found" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 import httpx
 import pytest
 
@@ -248,3 +251,29 @@ def test_arguments_recorded_as_sent(live):
     assert answer.json() == {"output": {"a": 2, "added": 1}}
     [row] = executions(live, record["id"]).json()["executions"]
     assert row["arguments"] == {"payload": {"a": 2}}
+
+
+def test_locked_database_delays_rows(live):
+    record = publish(
+        live,
+        name="locked",
+        api_name="locked",
+        return_type="int",
+        parameters=[],
+        script="return 1;",
+    )
+    blocker = sqlite3.connect(live.data_dir / "callbacks.db", isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        # The invocation only queues its row, so the write lock held here
+        # does not delay the response.
+        started = time.monotonic()
+        assert invoke(live, record["url"], "{}").json() == {"output": 1}
+        assert time.monotonic() - started < 1.0
+        time.sleep(0.5)
+        assert live.service.history.pending == 1
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert executions(live, record["id"]).json()["total"] == 1
+    assert live.service.history.pending == 0
