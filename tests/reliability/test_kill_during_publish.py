@@ -1,4 +1,7 @@
-"""Workers killed with SIGKILL in the middle of a publish or a published edit.
+"""Workers killed with SIGKILL in the middle of a publish or an edit.
+
+The edits are of a published callback and of a global function that a
+published callback calls.
 
 The callback's script has thousands of statements (in a branch that never
 runs, so the statement limit is not reached), so compiling it takes a
@@ -120,3 +123,68 @@ def test_kill_during_publish_keeps_state(tmp_path):
 def _kill_after(service: ServiceProcess, sender: threading.Thread, delay: float):
     sender.join(delay)
     return service.kill_workers()
+
+
+def test_kill_during_global_edit_keeps_state(tmp_path):
+    api = "/api/v1/portals/1"
+    with ServiceProcess(tmp_path / "data", workers=2) as service:
+        helper = service.admin.post(
+            f"{api}/global-functions",
+            json={
+                "name": "tag",
+                "return_type": "string",
+                "parameters": [],
+                "script": 'return "g1";',
+            },
+        ).json()
+        call = helper["call_name"]
+        body = script("cb").replace('"cb:" + id', f'{call}() + ":" + id')
+        created = service.admin.post(
+            f"{api}/callbacks",
+            json={
+                "name": "dependent",
+                "api_name": "dependent",
+                "return_type": "string",
+                "parameters": [{"name": "id", "type": "int"}],
+                "script": body,
+                "publish": True,
+            },
+        ).json()
+        kept_old_state = 0
+        for number, delay in enumerate(KILL_DELAYS_SECONDS[:3], start=2):
+            before = service.admin.get(f"{api}/global-functions/{helper['id']}")
+            sender = threading.Thread(
+                target=_send_quietly,
+                args=(
+                    service,
+                    f"{api}/global-functions/{helper['id']}",
+                    {"script": f'return "g{number}";'},
+                ),
+            )
+            sender.start()
+            _kill_after(service, sender, delay)
+            sender.join(60)
+            service.wait_ready()
+
+            integrity, active = database_state(service.data_dir, created["id"])
+            assert integrity == "ok"
+            assert active == 1
+            current = service.admin.get(f"{api}/global-functions/{helper['id']}")
+            version = current.json()["version"]
+            # The callback serves the global function's current version.
+            expected_label = current.json()["script"].split('"')[1]
+            answer = httpx.get(
+                f"{service.base_url}/AppIntegrations",
+                params=invocation_params(created["url"], '{"id": 3}'),
+            )
+            assert answer.json() == {"output": f"{expected_label}:3"}
+            if version == before.json()["version"]:
+                kept_old_state += 1
+        assert kept_old_state >= 1
+
+
+def _send_quietly(service: ServiceProcess, path: str, body: dict) -> None:
+    try:
+        service.admin.put(path, json=body)
+    except httpx.TransportError:
+        pass
