@@ -1,5 +1,7 @@
 """``python -m benchmarks``: run every benchmark (see ``benchmarks/run_all.py``)."""
 
-from benchmarks.run_all import main
+import sys
 
-main()
+from benchmarks.run_all import exit_status, main
+
+sys.exit(exit_status(main()))

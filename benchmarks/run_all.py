@@ -7,6 +7,8 @@ compiler and run here as they are. ``--quick`` runs tiny sizes (for the
 smoke tests), ``--only NAME`` runs a subset, ``--output-dir`` writes
 elsewhere. ``summary.md`` in the output directory lists the headline figure
 of each benchmark; a benchmark left out by ``--only`` keeps its earlier line.
+A benchmark that raises is logged and listed as failed, the others still
+run, and the exit status is 1.
 
 Run: ``.venv/bin/python -m benchmarks [--quick]`` or
 ``.venv/bin/python benchmarks/run_all.py [--quick]``
@@ -42,6 +44,7 @@ NAMES = (
 )
 EXECUTION_SPEED = Path(__file__).with_name("execution_speed.py")
 LIMITS_OVERHEAD = Path(__file__).with_name("limits_overhead.py")
+FAILED = "failed: "
 
 
 def run_invocation_overhead(output_dir: Path, quick: bool, command: str) -> str:
@@ -271,7 +274,12 @@ def main(argv: list[str] | None = None) -> dict[str, str]:
     for name in options.only or NAMES:
         started = time.perf_counter()
         logger.info("Running %s", name)
-        headlines[name] = RUNNERS[name](options.output_dir, options.quick, command)
+        try:
+            headlines[name] = RUNNERS[name](options.output_dir, options.quick, command)
+        except Exception as exc:  # one broken benchmark must not stop the others
+            logger.exception("Benchmark %s failed", name)
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            headlines[name] = f"{FAILED}{first_line}"
         logger.info(
             "%s: %s (%.0f s)", name, headlines[name], time.perf_counter() - started
         )
@@ -281,5 +289,10 @@ def main(argv: list[str] | None = None) -> dict[str, str]:
     return headlines
 
 
+def exit_status(headlines: dict[str, str]) -> int:
+    """Return 1 if any benchmark failed, else 0."""
+    return int(any(text.startswith(FAILED) for text in headlines.values()))
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(exit_status(main()))

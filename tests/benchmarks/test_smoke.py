@@ -49,6 +49,7 @@ def test_runner_runs_compiler_benchmarks(tmp_path, name):
     summary = (tmp_path / "summary.md").read_text()
     assert f"- {name}: " in summary
     assert "not run" not in headlines[name]
+    assert not headlines[name].startswith(run_all.FAILED), headlines[name]
     if name != "limits_overhead":
         assert (tmp_path / f"{name}.md").exists()
         assert (tmp_path / f"{name}.png").exists()
