@@ -114,12 +114,14 @@ def report(figures: dict) -> str:
         [
             "# Compile throughput",
             "",
-            "Measured by `benchmarks/compile_throughput.py` (median of "
-            f"{figures['rounds']} alternating rounds) on "
-            f"{platform.python_implementation()} {platform.python_version()}, "
-            f"{platform.machine()}, a machine shared with other work, so the "
-            "absolute times are estimates; the ratio compares runs of the same "
-            "round.",
+            (
+                "Measured by `benchmarks/compile_throughput.py` (median of "
+                f"{figures['rounds']} alternating rounds) on "
+                f"{platform.python_implementation()} {platform.python_version()}, "
+                f"{platform.machine()}, a machine shared with other work, so the "
+                "absolute times are estimates; the ratio compares runs of the "
+                "same round."
+            ),
             "",
             "| measure | value |",
             "|---|---|",
@@ -127,12 +129,16 @@ def report(figures: dict) -> str:
             f"| generated Python lines | {figures['python_lines']} |",
             f"| parse only | {figures['parse_lines_per_second']:,.0f} lines/s |",
             f"| full compile_function | {figures['full_lines_per_second']:,.0f} lines/s |",
-            f"| Python compile() of the generated text | "
-            f"{figures['python_compile_seconds'] * 1000:.1f} ms |",
-            f"| full compile / Python compile() | "
-            f"{figures['ratio_to_python_compile']:.2f}x (rounds "
-            f"{figures['ratio_min']:.2f}x to {figures['ratio_max']:.2f}x; "
-            "target 4x or less) |",
+            (
+                "| Python compile() of the generated text | "
+                f"{figures['python_compile_seconds'] * 1000:.1f} ms |"
+            ),
+            (
+                "| full compile / Python compile() | "
+                f"{figures['ratio_to_python_compile']:.2f}x (rounds "
+                f"{figures['ratio_min']:.2f}x to {figures['ratio_max']:.2f}x; "
+                "target 4x or less) |"
+            ),
             "",
         ]
     )
@@ -140,12 +146,24 @@ def report(figures: dict) -> str:
 
 def main(argv=None) -> dict:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--lines", type=int, default=10_000,
-                         help="minimum number of Deluge lines in the corpus")
-    options.add_argument("--repeats", type=int, default=7,
-                         help="alternating rounds; the medians are reported")
-    options.add_argument("--output", type=Path, default=RESULTS,
-                         help="Markdown file the results are written to")
+    options.add_argument(
+        "--lines",
+        type=int,
+        default=10_000,
+        help="minimum number of Deluge lines in the corpus",
+    )
+    options.add_argument(
+        "--repeats",
+        type=int,
+        default=7,
+        help="alternating rounds; the medians are reported",
+    )
+    options.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="Markdown file the results are written to",
+    )
     args = options.parse_args(argv)
     figures = measure(args.lines, args.repeats)
     text = report(figures)

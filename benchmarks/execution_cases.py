@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 # Statements per run of the near-limit case stay under Limits().statements
 # (5,000): each element costs about 3.3 statements.

@@ -25,9 +25,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.execution_cases import Case, build_cases  # noqa: E402
-from compiler import compile_function  # noqa: E402
-from runtime import load_program  # noqa: E402
+from benchmarks.execution_cases import Case, build_cases
+from compiler import compile_function
+from runtime import load_program
 
 RESULTS = Path(__file__).with_name("results")
 TARGET_RATIO = 2.0
@@ -93,13 +93,17 @@ def measure(size: int, rounds: int, seconds: float) -> list[dict]:
         prepared.append((case, actions, calls, samples))
     order = list(prepared[0][1]) if prepared else []
     for round_index in range(rounds):
-        rotation = order[round_index % len(order):] + order[: round_index % len(order)]
+        rotation = order[round_index % len(order) :] + order[: round_index % len(order)]
         for _case, actions, calls, samples in prepared:
             for key in rotation:
                 samples[key].append(timed_batch(actions[key], calls))
     rows = []
     for case, _actions, calls, samples in prepared:
-        deluge, python, off = samples["deluge"], samples["python"], samples["limits off"]
+        deluge, python, off = (
+            samples["deluge"],
+            samples["python"],
+            samples["limits off"],
+        )
         rows.append(
             {
                 "case": case.name,
@@ -119,16 +123,18 @@ def report(rows: list[dict], size: int, rounds: int) -> str:
     lines = [
         "# Execution speed",
         "",
-        "Measured by `benchmarks/execution_speed.py` "
-        f"(`--size {size} --rounds {rounds}`) on {platform.python_implementation()} "
-        f"{platform.python_version()}, {platform.machine()}, a machine shared with "
-        "other work. Each figure is the median over alternating rounds; a ratio "
-        "compares batches of the same round. Deluge times are whole "
-        "`Program.run` calls with limits on; Python times call the hand-written "
-        "equivalent in `benchmarks/execution_cases.py`.",
+        (
+            "Measured by `benchmarks/execution_speed.py` "
+            f"(`--size {size} --rounds {rounds}`) on "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{platform.machine()}, a machine shared with other work. Each figure "
+            "is the median over alternating rounds; a ratio compares batches of "
+            "the same round. Deluge times are whole `Program.run` calls with "
+            "limits on; Python times call the hand-written equivalent in "
+            "`benchmarks/execution_cases.py`."
+        ),
         "",
-        "| case | work | Deluge µs | Python µs | Deluge / Python | "
-        "limits on / off |",
+        "| case | work | Deluge µs | Python µs | Deluge / Python | limits on / off |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -142,10 +148,14 @@ def report(rows: list[dict], size: int, rounds: int) -> str:
         limits = [row["limits_ratio"] for row in rows]
         lines += [
             "",
-            f"Median Deluge / Python: {statistics.median(ratios):.2f}x (target "
-            f"{TARGET_RATIO:g}x or less); worst case {max(ratios):.2f}x.",
-            f"Median limits on / off: {statistics.median(limits):.2f}x (target "
-            f"{TARGET_LIMITS_RATIO:g}x or less); worst case {max(limits):.2f}x.",
+            (
+                f"Median Deluge / Python: {statistics.median(ratios):.2f}x (target "
+                f"{TARGET_RATIO:g}x or less); worst case {max(ratios):.2f}x."
+            ),
+            (
+                f"Median limits on / off: {statistics.median(limits):.2f}x (target "
+                f"{TARGET_LIMITS_RATIO:g}x or less); worst case {max(limits):.2f}x."
+            ),
         ]
     return "\n".join(lines) + "\n"
 
@@ -160,12 +170,25 @@ def plot(rows: list[dict], path: Path) -> None:
     positions = range(len(rows))
     figure, axes = pyplot.subplots(figsize=(9, 4.5))
     width = 0.4
-    axes.bar([p - width / 2 for p in positions], [r["ratio"] for r in rows], width,
-             label="Deluge / Python")
-    axes.bar([p + width / 2 for p in positions], [r["limits_ratio"] for r in rows],
-             width, label="limits on / off")
-    axes.axhline(TARGET_RATIO, color="grey", linestyle="--", linewidth=1,
-                 label=f"target {TARGET_RATIO:g}x")
+    axes.bar(
+        [p - width / 2 for p in positions],
+        [r["ratio"] for r in rows],
+        width,
+        label="Deluge / Python",
+    )
+    axes.bar(
+        [p + width / 2 for p in positions],
+        [r["limits_ratio"] for r in rows],
+        width,
+        label="limits on / off",
+    )
+    axes.axhline(
+        TARGET_RATIO,
+        color="grey",
+        linestyle="--",
+        linewidth=1,
+        label=f"target {TARGET_RATIO:g}x",
+    )
     axes.axhline(1.0, color="black", linewidth=0.5)
     axes.set_xticks(list(positions))
     axes.set_xticklabels(names, rotation=30, ha="right")
@@ -179,14 +202,27 @@ def plot(rows: list[dict], path: Path) -> None:
 
 def main(argv=None) -> list[dict]:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--size", type=int, default=200,
-                         help="elements each script walks")
-    options.add_argument("--rounds", type=int, default=7,
-                         help="alternating rounds; the medians are reported")
-    options.add_argument("--seconds", type=float, default=0.02,
-                         help="target duration of one timed batch, in seconds")
-    options.add_argument("--output", type=Path, default=RESULTS,
-                         help="folder for execution_speed.md and execution_speed.png")
+    options.add_argument(
+        "--size", type=int, default=200, help="elements each script walks"
+    )
+    options.add_argument(
+        "--rounds",
+        type=int,
+        default=7,
+        help="alternating rounds; the medians are reported",
+    )
+    options.add_argument(
+        "--seconds",
+        type=float,
+        default=0.02,
+        help="target duration of one timed batch, in seconds",
+    )
+    options.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="folder for execution_speed.md and execution_speed.png",
+    )
     args = options.parse_args(argv)
     rows = measure(args.size, args.rounds, args.seconds)
     text = report(rows, args.size, args.rounds)

@@ -109,8 +109,9 @@ def walk_expressions(stmt):
 
 
 class Checker:
-    def __init__(self, function: n.FunctionDef, lines: list, signatures: dict,
-                 out: list):
+    def __init__(
+        self, function: n.FunctionDef, lines: list, signatures: dict, out: list
+    ):
         self.function = function
         self.lines = lines
         self.signatures = signatures
@@ -118,11 +119,13 @@ class Checker:
         self.defined: set = {p.name for p in function.params}
         self.catch_vars: set = set()
         parameter_types = {
-            p.name: declared_type(p.type_name) for p in function.params
+            p.name: declared_type(p.type_name)
+            for p in function.params
             if declared_type(p.type_name) is not None
         }
         self.types = {
-            k: v for k, v in infer_variables(function, parameter_types).items()
+            k: v
+            for k, v in infer_variables(function, parameter_types).items()
             if v is not LOOSE
         }
         self.return_type = function.return_type
@@ -199,12 +202,14 @@ class Checker:
             return
         if declared == "void":
             if stmt.value is not None:
-                self.report(stmt, "A 'void' function cannot return a value; "
-                            "write 'return;'")
+                self.report(
+                    stmt, "A 'void' function cannot return a value; write 'return;'"
+                )
             return
         if stmt.value is None:
-            self.report(stmt, f"The function returns {declared}; 'return' needs a "
-                        "value")
+            self.report(
+                stmt, f"The function returns {declared}; 'return' needs a value"
+            )
             return
         expected = declared_type(declared)
         actual = self.type_of(stmt.value, self.types)
@@ -304,8 +309,9 @@ class Checker:
         if isinstance(receiver, n.Member):
             dotted = _dotted(receiver)
             if dotted and dotted.lower().startswith("zoho."):
-                self.report(expr, f"{dotted}.{expr.name} is not available in this "
-                            "product")
+                self.report(
+                    expr, f"{dotted}.{expr.name} is not available in this product"
+                )
                 return True
         if (
             isinstance(receiver, n.Name)
@@ -316,7 +322,7 @@ class Checker:
         self.report(
             expr,
             f"'.{expr.name}' without parentheses is not supported; use "
-            f".get(\"{expr.name}\") to read a map key",
+            f'.get("{expr.name}") to read a map key',
         )
         return False
 
@@ -340,13 +346,17 @@ class Checker:
             return
         signature = self.signatures.get(lowered)
         if signature is not None:
-            self._count(expr, expr.name, count, len(signature.params),
-                        len(signature.params))
+            self._count(
+                expr, expr.name, count, len(signature.params), len(signature.params)
+            )
             for arg, param in zip(expr.args, signature.params):
                 expected = declared_type(param.type_name)
                 actual = self.type_of(arg, self.types)
-                if expected and actual and actual != expected and not (
-                    expected == DECIMAL and actual == NUMBER
+                if (
+                    expected
+                    and actual
+                    and actual != expected
+                    and not (expected == DECIMAL and actual == NUMBER)
                 ):
                     self.report(
                         arg,
@@ -359,8 +369,9 @@ class Checker:
         by_type = lookup_function(expr.name)
         if by_type is None:
             message = f"Function '{expr.name}' is not defined"
-            hint = suggest(expr.name, (b.name for d in FUNCTIONS.values()
-                                       for b in d.values()))
+            hint = suggest(
+                expr.name, (b.name for d in FUNCTIONS.values() for b in d.values())
+            )
             if hint:
                 message += f"; did you mean '{hint}'?"
             self.report(expr, message)
@@ -414,8 +425,9 @@ class Checker:
             expected = f"at least {low}"
         else:
             expected = f"{low} to {high}"
-        self.report(expr, f"Function '{name}' expects {expected} argument(s) but "
-                    f"got {count}")
+        self.report(
+            expr, f"Function '{name}' expects {expected} argument(s) but got {count}"
+        )
 
 
 def _dotted(node) -> str | None:
@@ -427,8 +439,9 @@ def _dotted(node) -> str | None:
     return None
 
 
-def check_program(function: n.FunctionDef, lines: list, signatures: dict,
-                  out: list) -> None:
+def check_program(
+    function: n.FunctionDef, lines: list, signatures: dict, out: list
+) -> None:
     """Run every check on ``function`` and append the findings to ``out``."""
     Checker(function, lines, signatures, out).run()
 

@@ -29,7 +29,7 @@ MAX_SYNTAX_ERRORS = 20
 class SyntaxProblem:
     """One syntax error: the unexpected token or character and what would fit."""
 
-    __slots__ = ("line", "column", "token", "char", "expected")
+    __slots__ = ("char", "column", "expected", "line", "token")
 
     def __init__(self, line, column, token=None, char=None, expected=()):
         self.line = line

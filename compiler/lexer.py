@@ -31,7 +31,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class Token:
     """One token: its terminal name, its text and its 1-based position."""
 
-    __slots__ = ("type", "value", "line", "column")
+    __slots__ = ("column", "line", "type", "value")
 
     def __init__(self, kind: str, value: str, line: int, column: int):
         self.type = kind
@@ -101,8 +101,9 @@ class DelugeLexer:
         self.states = states
         self.task_states = frozenset(s for s, row in states.items() if TASK_KEY in row)
 
-    def tokens(self, text: str, stack: list, pos: int = 0, line: int = 1,
-               line_start: int = 0):
+    def tokens(
+        self, text: str, stack: list, pos: int = 0, line: int = 1, line_start: int = 0
+    ):
         """Yield the tokens of ``text`` from ``pos``; ``stack`` is the parser's.
 
         Raises ``LexError`` where no terminal matches.

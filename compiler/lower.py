@@ -45,8 +45,9 @@ def python_function_name(name: str) -> str:
 class FunctionLowering(ExpressionLowering):
     """Lower the body of one Deluge function."""
 
-    def __init__(self, module: ModuleLowering, function: n.FunctionDef,
-                 is_global: bool = False):
+    def __init__(
+        self, module: ModuleLowering, function: n.FunctionDef, is_global: bool = False
+    ):
         self.module = module
         self.is_global = is_global
         self.function = function
@@ -147,8 +148,11 @@ class FunctionLowering(ExpressionLowering):
 
     def stmt_AugAssign(self, stmt: n.AugAssign):
         combined = n.Binary(
-            stmt.line, stmt.column, stmt.op,
-            n.Name(stmt.line, stmt.column, stmt.name), stmt.value,
+            stmt.line,
+            stmt.column,
+            stmt.op,
+            n.Name(stmt.line, stmt.column, stmt.name),
+            stmt.value,
         )
         self.synthetic.append(combined)
         return py.assign("v_" + stmt.name, self.expr(combined), py.position(stmt))
@@ -172,7 +176,9 @@ class FunctionLowering(ExpressionLowering):
 
     def stmt_Throw(self, stmt: n.Throw):
         at = py.position(stmt)
-        return py.place(ast.Raise(py.call("thrown", at, self.expr(stmt.value)), None), at)
+        return py.place(
+            ast.Raise(py.call("thrown", at, self.expr(stmt.value)), None), at
+        )
 
     def stmt_Break(self, stmt):
         return py.place(ast.Break(), py.position(stmt))
@@ -205,7 +211,9 @@ class FunctionLowering(ExpressionLowering):
         error_name = self.temp()
         var_at = (stmt.var_line, max(stmt.var_column - 1, 0))
         bind = py.assign(
-            "v_" + stmt.var, py.call("caught", var_at, py.name(error_name, var_at)), var_at
+            "v_" + stmt.var,
+            py.call("caught", var_at, py.name(error_name, var_at)),
+            var_at,
         )
         handler = ast.ExceptHandler(
             py.name("DelugeError", at), error_name, [bind] + self.block(stmt.handler)
@@ -217,8 +225,9 @@ class FunctionLowering(ExpressionLowering):
 class ModuleLowering:
     """Lower the main function and every reached global function into one module."""
 
-    def __init__(self, globals_by_name: dict | None = None,
-                 count_statements: bool = True):
+    def __init__(
+        self, globals_by_name: dict | None = None, count_statements: bool = True
+    ):
         # Deluge name (lower case) -> Python function name, for global functions.
         self.globals_by_name = globals_by_name or {}
         # False only in benchmarks that measure the cost of the counter.
@@ -267,7 +276,9 @@ class ModuleLowering:
         function_names = ast.Dict(
             [py.const(k, at) for k in names], [py.const(v, at) for v in names.values()]
         )
-        body.append(py.assign("deluge_function_names", py.place(function_names, at), at))
+        body.append(
+            py.assign("deluge_function_names", py.place(function_names, at), at)
+        )
         bound = [
             py.tuple_of([py.const(part, at) for part in key], at)
             for key in self.bound_methods

@@ -16,7 +16,13 @@ from compiler import pyast as py
 from compiler.types import expression_type
 from runtime.values import BOOLEAN, DECIMAL, NUMBER, NUMBER_MAX, NUMBER_MIN, TEXT
 
-_ARITHMETIC = {"+": "op_add", "-": "op_sub", "*": "op_mul", "/": "op_div", "%": "op_mod"}
+_ARITHMETIC = {
+    "+": "op_add",
+    "-": "op_sub",
+    "*": "op_mul",
+    "/": "op_div",
+    "%": "op_mod",
+}
 _COMPARE = {"==": "op_eq", "!=": "op_ne", "<": "op_lt", "<=": "op_le",
             ">": "op_gt", ">=": "op_ge"}  # fmt: skip
 _PY_COMPARE = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE,
@@ -224,7 +230,10 @@ class ExpressionLowering:
         for arg in args:
             if type(arg) is n.KeyValueArg:
                 value = py.call(
-                    "KeyValue", py.position(arg), self.expr(arg.key), self.expr(arg.value)
+                    "KeyValue",
+                    py.position(arg),
+                    self.expr(arg.key),
+                    self.expr(arg.value),
                 )
                 out.append(value)
             else:

@@ -90,16 +90,30 @@ def compile_function(
         gc.disable()
     try:
         return _compile_function(
-            source, name, parameters, return_type, resolve_global, filename,
-            max_depth, count_statements,
+            source,
+            name,
+            parameters,
+            return_type,
+            resolve_global,
+            filename,
+            max_depth,
+            count_statements,
         )
     finally:
         if collecting:
             gc.enable()
 
 
-def _compile_function(source, name, parameters, return_type, resolve_global,
-                      filename, max_depth, count_statements) -> CompileResult:
+def _compile_function(
+    source,
+    name,
+    parameters,
+    return_type,
+    resolve_global,
+    filename,
+    max_depth,
+    count_statements,
+) -> CompileResult:
     max_depth = max_depth or Limits().nesting_depth
     result = CompileResult()
     parsed = parse(source, max_depth)
@@ -116,14 +130,25 @@ def _compile_function(source, name, parameters, return_type, resolve_global,
 
     try:
         tree = _check_and_lower(
-            main, parsed, functions_by_name, resolve_global, result, filename,
-            max_depth, count_statements,
+            main,
+            parsed,
+            functions_by_name,
+            resolve_global,
+            result,
+            filename,
+            max_depth,
+            count_statements,
         )
     except RecursionError:
         result.diagnostics.append(
-            Diagnostic(1, 1, f"The script nests expressions deeper than {max_depth} "
-                       "levels or chains too many operators; split it into "
-                       "smaller expressions", SEMANTIC)
+            Diagnostic(
+                1,
+                1,
+                f"The script nests expressions deeper than {max_depth} "
+                "levels or chains too many operators; split it into "
+                "smaller expressions",
+                SEMANTIC,
+            )
         )
         result.code = None
         return result
@@ -133,12 +158,25 @@ def _compile_function(source, name, parameters, return_type, resolve_global,
     return result
 
 
-def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
-                     filename, max_depth, count_statements=True):
+def _check_and_lower(
+    main,
+    parsed,
+    functions_by_name,
+    resolve_global,
+    result,
+    filename,
+    max_depth,
+    count_statements=True,
+):
     """Check every reached function, then lower and compile; None on errors."""
     globals_reached: dict = {}
     _reach_globals(
-        main, parsed.lines, functions_by_name, resolve_global, globals_reached, result,
+        main,
+        parsed.lines,
+        functions_by_name,
+        resolve_global,
+        globals_reached,
+        result,
         max_depth,
     )
     signatures = {key: g.definition for key, g in globals_reached.items()}
@@ -155,8 +193,9 @@ def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
         check_program(reached.definition, reached.lines, signatures, found)
         label = getattr(reached.source, "name", reached.definition.name)
         result.diagnostics.extend(
-            Diagnostic(d.line, d.column, d.message, d.kind, d.severity,
-                       d.source_line, label)
+            Diagnostic(
+                d.line, d.column, d.message, d.kind, d.severity, d.source_line, label
+            )
             for d in found
         )
     if not result.ok:
@@ -182,8 +221,10 @@ def _check_and_lower(main, parsed, functions_by_name, resolve_global, result,
         if reached.source is not None and id(reached.source) not in seen_sources:
             seen_sources.add(id(reached.source))
             result.dependencies.append(
-                (getattr(reached.source, "id", None),
-                 getattr(reached.source, "version", None))
+                (
+                    getattr(reached.source, "id", None),
+                    getattr(reached.source, "version", None),
+                )
             )
     return tree
 
@@ -199,7 +240,7 @@ def render_python(tree: ast.Module) -> str:
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("# line: "):
-            pending = stripped[len("# line: "):]
+            pending = stripped[len("# line: ") :]
             continue
         if pending is not None and stripped:
             out.append(f"{line}  # Deluge line {pending}")
@@ -219,21 +260,30 @@ def _main_function(tree, name, parameters, return_type):
                 break
         return main, definitions
     params = [n.Param((t or "").lower() or None, p, 1, 1) for p, t in parameters]
-    main = n.FunctionDef(1, 1, return_type.lower() if return_type else None, name,
-                         params, tree, has_header=False)
+    main = n.FunctionDef(
+        1,
+        1,
+        return_type.lower() if return_type else None,
+        name,
+        params,
+        tree,
+        has_header=False,
+    )
     return main, []
 
 
-def _reach_globals(main, lines, local_functions, resolve_global, reached, result,
-                   max_depth):
+def _reach_globals(
+    main, lines, local_functions, resolve_global, reached, result, max_depth
+):
     """Find every function reachable from ``main``, parsing global ones on demand."""
     pending = [main] + [f for f in local_functions.values() if f is not main]
     done: set = set()
     for function in list(local_functions.values()):
         key = function.name.lower()
         if key not in reached:
-            reached[key] = GlobalFunction(None, function, python_function_name(
-                function.name), lines)
+            reached[key] = GlobalFunction(
+                None, function, python_function_name(function.name), lines
+            )
             short = function.name.split(".")[-1].lower()
             reached.setdefault(short, reached[key])
     while pending:
@@ -253,13 +303,22 @@ def _reach_globals(main, lines, local_functions, resolve_global, reached, result
             if parsed.tree is None:
                 for d in parsed.diagnostics:
                     result.diagnostics.append(
-                        Diagnostic(d.line, d.column, d.message, d.kind, d.severity,
-                                   d.source_line, label)
+                        Diagnostic(
+                            d.line,
+                            d.column,
+                            d.message,
+                            d.kind,
+                            d.severity,
+                            d.source_line,
+                            label,
+                        )
                     )
                 continue
             definition = _global_definition(found, parsed.tree)
             entry = GlobalFunction(
-                found, definition, python_function_name(call.name.lower()),
+                found,
+                definition,
+                python_function_name(call.name.lower()),
                 parsed.lines,
             )
             reached[key] = entry
@@ -271,12 +330,9 @@ def _global_definition(found, tree) -> n.FunctionDef:
         definition = tree[0]
         definition.name = found.name
         return definition
-    params = [
-        n.Param((t or "").lower() or None, p, 1, 1) for p, t in found.parameters
-    ]
+    params = [n.Param((t or "").lower() or None, p, 1, 1) for p, t in found.parameters]
     return_type = found.return_type.lower() if found.return_type else None
-    return n.FunctionDef(1, 1, return_type, found.name, params, tree,
-                         has_header=False)
+    return n.FunctionDef(1, 1, return_type, found.name, params, tree, has_header=False)
 
 
 def _calls(function) -> list:

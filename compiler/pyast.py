@@ -17,7 +17,7 @@ STORE = ast.Store()
 def position(node) -> tuple[int, int]:
     """Return the ``at`` pair of a Deluge node (1-based column to 0-based)."""
     column = node.column - 1
-    return node.line, column if column > 0 else 0
+    return node.line, max(0, column)
 
 
 def place(node, at):

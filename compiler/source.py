@@ -147,8 +147,8 @@ def scan(source: str, max_depth: int) -> ScanResult:
             if closing is None or closing.group() == "\n":
                 problem(
                     j,
-                    "Unterminated date-time literal: the \"'\" that starts "
-                    "here has no closing \"'\" on the same line",
+                    'Unterminated date-time literal: the "\'" that starts '
+                    'here has no closing "\'" on the same line',
                 )
                 out.append(source[j:])
                 break
@@ -156,7 +156,7 @@ def scan(source: str, max_depth: int) -> ScanResult:
             if ch != "'" or source[end] != "'":
                 problem(
                     j,
-                    "Typographic quotes used as literal delimiters; write \"'\" instead",
+                    'Typographic quotes used as literal delimiters; write "\'" instead',
                     "warning",
                 )
             out.append("'" + source[j + 1 : end] + "'")

@@ -155,7 +155,9 @@ def is_valid_binary(op: str, left: str | None, right: str | None) -> bool:
 
 
 def infer_variables(
-    function: n.FunctionDef, parameter_types: dict, results=None,
+    function: n.FunctionDef,
+    parameter_types: dict,
+    results=None,
     optimistic: bool = False,
 ) -> dict:
     """Map each variable of ``function`` to its static type, or LOOSE.
@@ -233,9 +235,16 @@ def _collect(statements: list, out: list) -> None:
             out.append((stmt.name, stmt.value))
         elif cls is n.AugAssign:
             out.append(
-                (stmt.name, n.Binary(stmt.line, stmt.column, stmt.op,
-                                     n.Name(stmt.line, stmt.column, stmt.name),
-                                     stmt.value))
+                (
+                    stmt.name,
+                    n.Binary(
+                        stmt.line,
+                        stmt.column,
+                        stmt.op,
+                        n.Name(stmt.line, stmt.column, stmt.name),
+                        stmt.value,
+                    ),
+                )
             )
         elif cls is n.If:
             for _cond, body in stmt.branches:

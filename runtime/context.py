@@ -72,9 +72,7 @@ class ExecutionContext:
     def check_deadline(self) -> None:
         """Raise ``LimitExceeded`` once the wall-time limit has passed."""
         if time.monotonic() > self.deadline:
-            raise LimitExceeded(
-                "wall time", f"{self.limits.wall_time_seconds:g} s"
-            )
+            raise LimitExceeded("wall time", f"{self.limits.wall_time_seconds:g} s")
 
     def check_text(self, text: str) -> str:
         """Return ``text`` if it is within the text-length limit."""

@@ -56,7 +56,7 @@ class Collection:
     ``put``/``putAll``/``insert(key: value)`` makes it a map.
     """
 
-    __slots__ = ("kind", "items")
+    __slots__ = ("items", "kind")
 
     def __init__(self, items: list | dict | None = None):
         if items is None:

@@ -120,8 +120,11 @@ def test_unterminated_string_points_at_start():
 
 
 def test_unavailable_zoho_tasks():
-    for task in ("zoho.crm.getRecordById", "zoho.books.getRecords",
-                 "zoho.creator.getRecords"):
+    for task in (
+        "zoho.crm.getRecordById",
+        "zoho.books.getRecords",
+        "zoho.creator.getRecords",
+    ):
         found = errors(f'x = {task}("a", 1);')
         assert where(found) == [(1, 5)], task
         assert found[0].message == f"{task} is not available in this product"

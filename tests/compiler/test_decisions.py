@@ -46,7 +46,7 @@ def test_decimal_renders_like_java_double():
 
 
 def test_division_by_zero_is_catchable():
-    assert output("try { x = 5 / 0; } catch (e) { return \"caught\"; }") == "caught"
+    assert output('try { x = 5 / 0; } catch (e) { return "caught"; }') == "caught"
 
 
 def test_variable_names_are_case_sensitive():
@@ -123,7 +123,9 @@ def test_empty_braces_become_map_on_put():
 
 
 def test_map_keeps_insertion_order():
-    assert info_lines('m = {"z": 1, "a": 2, "m": 3};\ninfo m;') == ['{"z":1,"a":2,"m":3}']
+    assert info_lines('m = {"z": 1, "a": 2, "m": 3};\ninfo m;') == [
+        '{"z":1,"a":2,"m":3}'
+    ]
     assert list(output('return {"z": 1, "a": 2};')) == ["z", "a"]
 
 
@@ -135,7 +137,7 @@ def test_member_shorthand_is_compile_error():
     found = errors('m = {"k": 1};\nreturn m.k;')
     assert len(found) == 1
     assert (found[0].line, found[0].column) == (2, 8)
-    assert "get(\"k\")" in found[0].message
+    assert 'get("k")' in found[0].message
 
 
 def test_member_shorthand_allowed_for_system_values():
@@ -150,7 +152,9 @@ def test_read_before_assignment_is_compile_error():
 
 
 def test_info_rendering_of_each_type():
-    source = 'info "t";\ninfo 3;\ninfo 2.5;\ninfo {1, 2, 3};\ninfo {"a": 1};\ninfo null;'
+    source = (
+        'info "t";\ninfo 3;\ninfo 2.5;\ninfo {1, 2, 3};\ninfo {"a": 1};\ninfo null;'
+    )
     assert info_lines(source) == ["t", "3", "2.5", "1,2,3", '{"a":1}', "null"]
 
 
@@ -181,8 +185,12 @@ def test_unknown_zoho_integration_task_is_compile_error():
 
 
 def test_creator_only_statements_named_as_creator_only():
-    for source in ('alert "x";', "reload;", "insert into Orders [ Name = \"a\" ];",
-                   "r = Orders[ID == 1];"):
+    for source in (
+        'alert "x";',
+        "reload;",
+        'insert into Orders [ Name = "a" ];',
+        "r = Orders[ID == 1];",
+    ):
         found = errors(source)
         assert len(found) == 1, source
         assert "Creator" in found[0].message, source

@@ -21,13 +21,22 @@ def resolver(*sources):
     return lambda name: table.get(name.lower())
 
 
-DOUBLE = GlobalSource(12, 3, "global_function_12", [("n", "int")], "int",
-                      "info \"doubling \" + n;\nreturn n * 2;")
+DOUBLE = GlobalSource(
+    12,
+    3,
+    "global_function_12",
+    [("n", "int")],
+    "int",
+    'info "doubling " + n;\nreturn n * 2;',
+)
 
 
 def test_call_global_function_and_record_dependency():
-    result = compile_ok("return global_function_12(a) + 1;", parameters=[("a", "int")],
-                        resolve_global=resolver(DOUBLE))
+    result = compile_ok(
+        "return global_function_12(a) + 1;",
+        parameters=[("a", "int")],
+        resolve_global=resolver(DOUBLE),
+    )
     assert result.dependencies == [(12, 3)]
     run = load_program(result.code).run({"a": 5})
     assert run.output == 11
@@ -35,31 +44,46 @@ def test_call_global_function_and_record_dependency():
 
 
 def test_transitive_and_mutual_recursion():
-    is_even = GlobalSource(1, 1, "is_even", [("n", "int")], "bool",
-                           "if (n == 0) { return true; }\nreturn is_odd(n - 1);")
-    is_odd = GlobalSource(2, 1, "is_odd", [("n", "int")], "bool",
-                          "if (n == 0) { return false; }\nreturn is_even(n - 1);")
+    is_even = GlobalSource(
+        1,
+        1,
+        "is_even",
+        [("n", "int")],
+        "bool",
+        "if (n == 0) { return true; }\nreturn is_odd(n - 1);",
+    )
+    is_odd = GlobalSource(
+        2,
+        1,
+        "is_odd",
+        [("n", "int")],
+        "bool",
+        "if (n == 0) { return false; }\nreturn is_even(n - 1);",
+    )
     result = compile_ok("return is_even(7);", resolve_global=resolver(is_even, is_odd))
     assert sorted(result.dependencies) == [(1, 1), (2, 1)]
     assert load_program(result.code).run({}).output is False
 
 
 def test_wrong_argument_count():
-    found = compile_function("x = global_function_12(1, 2);",
-                             resolve_global=resolver(DOUBLE)).errors
+    found = compile_function(
+        "x = global_function_12(1, 2);", resolve_global=resolver(DOUBLE)
+    ).errors
     assert [(d.line, d.column) for d in found] == [(1, 5)]
     assert "expects 1 argument(s) but got 2" in found[0].message
 
 
 def test_known_argument_type_mismatch():
-    found = compile_function('x = global_function_12("a");',
-                             resolve_global=resolver(DOUBLE)).errors
+    found = compile_function(
+        'x = global_function_12("a");', resolve_global=resolver(DOUBLE)
+    ).errors
     assert "must be NUMBER but this is TEXT" in found[0].message
 
 
 def test_unknown_global_function():
-    found = compile_function("x = global_function_99(1);",
-                             resolve_global=resolver(DOUBLE)).errors
+    found = compile_function(
+        "x = global_function_99(1);", resolve_global=resolver(DOUBLE)
+    ).errors
     assert found[0].message.startswith("Function 'global_function_99' is not defined")
 
 

@@ -25,8 +25,9 @@ def test_if_else_if_else_branches():
 
 
 def test_condition_must_be_boolean_at_run_time():
-    result = run("if (x) { return 1; }\nreturn 2;", arguments={"x": 1},
-                 parameters=[("x", None)])
+    result = run(
+        "if (x) { return 1; }\nreturn 2;", arguments={"x": 1}, parameters=[("x", None)]
+    )
     assert result.error is not None
     assert "BOOLEAN" in result.error
 

@@ -6,8 +6,15 @@ def test_info_forms():
 
 
 def test_info_renders_values():
-    source = 'info {1, 2, 3};\ninfo {"product": "Creator", "id": 2};\ninfo null;\ninfo true;'
-    assert info_lines(source) == ["1,2,3", '{"product":"Creator","id":2}', "null", "true"]
+    source = (
+        'info {1, 2, 3};\ninfo {"product": "Creator", "id": 2};\ninfo null;\ninfo true;'
+    )
+    assert info_lines(source) == [
+        "1,2,3",
+        '{"product":"Creator","id":2}',
+        "null",
+        "true",
+    ]
 
 
 def test_return_without_value_in_void():
@@ -17,8 +24,9 @@ def test_return_without_value_in_void():
 
 
 def test_return_type_mismatch_names_both_types():
-    result = run("return x;", arguments={"x": "a"}, parameters=[("x", None)],
-                 return_type="int")
+    result = run(
+        "return x;", arguments={"x": "a"}, parameters=[("x", None)], return_type="int"
+    )
     assert "NUMBER" in result.error or "INT" in result.error
     assert "TEXT" in result.error
 

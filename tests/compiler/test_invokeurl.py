@@ -29,8 +29,15 @@ def task_params(result):
 
 def test_keys_lower_cased_with_hyphens_and_bare_words():
     params = task_params(compile_ok(BLOCK))
-    assert list(params) == ["url", "type", "content-type", "response-format",
-                            "detailed", "headers", "parameters"]
+    assert list(params) == [
+        "url",
+        "type",
+        "content-type",
+        "response-format",
+        "detailed",
+        "headers",
+        "parameters",
+    ]
     assert params["type"].value == "POST"
     assert params["response-format"].value == "JSON"
     assert params["detailed"].value is True
@@ -66,6 +73,8 @@ def test_invokeurl_without_url_is_compile_error():
 
 
 def test_keys_with_spaces():
-    result = compile_function('r = invokeurl\n[\n    url: "https://a.test/"\n    content type: "text/plain"\n];')
+    result = compile_function(
+        'r = invokeurl\n[\n    url: "https://a.test/"\n    content type: "text/plain"\n];'
+    )
     assert result.ok
     assert "content type" in task_params(result)

@@ -66,5 +66,5 @@ def test_multiline_string_keeps_positions():
 
 
 def test_insert_into_is_creator_only():
-    found = errors("insert into Orders\n[\n    Name = \"a\"\n];")
+    found = errors('insert into Orders\n[\n    Name = "a"\n];')
     assert "Zoho Creator statement" in found[0].message

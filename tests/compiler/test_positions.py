@@ -37,14 +37,16 @@ def test_python_source_tags_deluge_lines():
 
 
 def test_caught_line_number_of_throw():
-    source = "\ntry\n{\n    throw \"x\";\n}\ncatch (e)\n{\n    return e.lineNo;\n}\n"
+    source = '\ntry\n{\n    throw "x";\n}\ncatch (e)\n{\n    return e.lineNo;\n}\n'
     assert run(source).output == 4
 
 
 def test_limit_error_has_line():
     from runtime import Limits
 
-    source = "\nl = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};\nfor each a in l\n{\n    b = a;\n}\n"
+    source = (
+        "\nl = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};\nfor each a in l\n{\n    b = a;\n}\n"
+    )
     result = run(source, limits=Limits(statements=5))
     assert result.limit == "statements"
     assert result.line == 5

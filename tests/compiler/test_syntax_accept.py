@@ -14,8 +14,16 @@ def test_null_in_upper_case():
 
 
 def test_constructors_in_any_case():
-    assert output("a = Map();\nb = map();\nc = MAP();\nreturn {a, b, c};") == [{}, {}, {}]
-    assert output("a = List();\nb = LIST();\nc = list();\nreturn {a, b, c};") == [[], [], []]
+    assert output("a = Map();\nb = map();\nc = MAP();\nreturn {a, b, c};") == [
+        {},
+        {},
+        {},
+    ]
+    assert output("a = List();\nb = LIST();\nc = list();\nreturn {a, b, c};") == [
+        [],
+        [],
+        [],
+    ]
 
 
 def test_invokeurl_in_any_case():
@@ -24,7 +32,9 @@ def test_invokeurl_in_any_case():
 
 
 def test_type_names_in_headers_in_any_case():
-    source = "String standalone.greet(string who, Int times)\n{\n    return who + times;\n}"
+    source = (
+        "String standalone.greet(string who, Int times)\n{\n    return who + times;\n}"
+    )
     result = compile_ok(source)
     from runtime import load_program
 
@@ -118,7 +128,7 @@ def test_function_header_with_namespace_and_capital_types():
 def test_several_functions_in_one_file():
     source = (
         "string standalone.main(String who)\n{\n    return helper(who);\n}\n\n"
-        "string standalone.helper(String name)\n{\n    return \"hi \" + name;\n}\n"
+        'string standalone.helper(String name)\n{\n    return "hi " + name;\n}\n'
     )
     result = compile_ok(source, name="main")
     from runtime import load_program
@@ -141,7 +151,7 @@ def test_byte_order_mark():
 
 
 def test_crlf_line_ends():
-    result = compile_ok("x = 1;\r\ny = ;\r\n" .replace("y = ;", "y = 2;"))
+    result = compile_ok("x = 1;\r\ny = ;\r\n".replace("y = ;", "y = 2;"))
     assert result.ok
     found = errors("x = 1;\r\ny = ;\r\n")
     assert found[0].line == 2
@@ -159,8 +169,10 @@ def test_typographic_quotes_accepted_with_warning():
 
 
 def test_member_shorthand_rejected_except_catch_fields():
-    assert errors('m = Map();\nx = m.name;')
-    assert compile_function("try { x = 1; } catch (e) { a = e.message; b = e.lineNo; }").ok
+    assert errors("m = Map();\nx = m.name;")
+    assert compile_function(
+        "try { x = 1; } catch (e) { a = e.message; b = e.lineNo; }"
+    ).ok
 
 
 def test_string_escapes():

@@ -66,8 +66,8 @@ def test_error_at_end_of_text():
 
 def test_errors_in_two_function_definitions():
     source = (
-        "string a(int n)\n{\n    x = ;\n    return \"a\";\n}\n"
-        "string b(int n)\n{\n    y = n +;\n    return \"b\";\n}\n"
+        'string a(int n)\n{\n    x = ;\n    return "a";\n}\n'
+        'string b(int n)\n{\n    y = n +;\n    return "b";\n}\n'
     )
     found = syntax_errors(source)
     assert [(d.line, d.column) for d in found] == [(3, 9), (8, 12)]

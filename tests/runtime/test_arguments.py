@@ -2,16 +2,34 @@ import pytest
 
 from runtime.arguments import ArgumentError, convert_arguments
 
-PARAMS = [("who", "string"), ("times", "int"), ("rate", "float"), ("ok", "bool"),
-          ("data", "map"), ("items", "list")]
+PARAMS = [
+    ("who", "string"),
+    ("times", "int"),
+    ("rate", "float"),
+    ("ok", "bool"),
+    ("data", "map"),
+    ("items", "list"),
+]
 
 
 def test_convert_declared_types():
-    raw = {"who": "Ann", "times": "3", "rate": 2, "ok": "true",
-           "data": '{"a": 1}', "items": [1, 2]}
+    raw = {
+        "who": "Ann",
+        "times": "3",
+        "rate": 2,
+        "ok": "true",
+        "data": '{"a": 1}',
+        "items": [1, 2],
+    }
     values = convert_arguments(PARAMS, raw)
-    assert values == {"who": "Ann", "times": 3, "rate": 2.0, "ok": True,
-                      "data": {"a": 1}, "items": [1, 2]}
+    assert values == {
+        "who": "Ann",
+        "times": 3,
+        "rate": 2.0,
+        "ok": True,
+        "data": {"a": 1},
+        "items": [1, 2],
+    }
 
 
 def test_missing_argument_is_null():

@@ -42,7 +42,11 @@ def test_statement_count_is_exact_at_limit():
 
 
 def test_limit_is_not_caught_by_try():
-    source = "try\n{\n" + LOOP.replace("return n;", "") + "\n}\ncatch (e)\n{\n    return 0;\n}"
+    source = (
+        "try\n{\n"
+        + LOOP.replace("return n;", "")
+        + "\n}\ncatch (e)\n{\n    return 0;\n}"
+    )
     result = program(source).run({}, limits=Limits(statements=30))
     assert result.limit == "statements"
 
@@ -50,12 +54,17 @@ def test_limit_is_not_caught_by_try():
 def test_nested_call_limit_on_recursion():
     functions = {
         "countdown": GlobalSource(
-            1, 1, "countdown", [("n", "int")], "int",
+            1,
+            1,
+            "countdown",
+            [("n", "int")],
+            "int",
             "if (n == 0) { return 0; }\nreturn countdown(n - 1);",
         )
     }
-    result = compile_ok("return countdown(n);", parameters=[("n", "int")],
-                        resolve_global=functions.get)
+    result = compile_ok(
+        "return countdown(n);", parameters=[("n", "int")], resolve_global=functions.get
+    )
     compiled = load_program(result.code)
     hit = compiled.run({"n": 200})
     assert hit.limit == "nested calls"
@@ -111,8 +120,11 @@ def test_info_output_is_truncated_at_cap():
     source = 'l = {1, 2, 3, 4, 5};\nfor each a in l { info "0123456789"; }'
     result = program(source).run({}, limits=Limits(info_bytes=25))
     assert result.error is None
-    assert result.info == ["0123456789", "0123456789",
-                           "(info output truncated at 25 bytes)"]
+    assert result.info == [
+        "0123456789",
+        "0123456789",
+        "(info output truncated at 25 bytes)",
+    ]
 
 
 class GlobalSource:

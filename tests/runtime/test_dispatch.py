@@ -1,0 +1,71 @@
+"""The cached dispatch gives the dispatch table's results and errors."""
+
+import pytest
+
+from runtime import dispatch, registry
+from runtime.context import ExecutionContext
+from runtime.errors import DelugeError
+from runtime.values import MAP, TEXT, Collection
+
+
+@pytest.fixture
+def ctx():
+    return ExecutionContext()
+
+
+def test_cached_method_call(ctx):
+    assert dispatch.call_method(ctx, {"a": 1}, "get", ("a",)) == 1
+    assert dispatch.call_method(ctx, {"a": 2}, "get", ("a",)) == 2
+
+
+def test_wrong_argument_count_raises_table_error(ctx):
+    dispatch.call_method(ctx, "abc", "length", ())
+    with pytest.raises(DelugeError, match="expects 0 argument"):
+        dispatch.call_method(ctx, "abc", "length", (1,))
+
+
+def test_unknown_method_raises_table_error(ctx):
+    with pytest.raises(DelugeError, match="not applicable to a TEXT value"):
+        dispatch.call_method(ctx, "abc", "nosuchmethod", ())
+
+
+def test_collection_receiver_is_unwrapped(ctx):
+    items = Collection()
+    dispatch.call_method(ctx, items, "insert", (1,))
+    assert dispatch.call_method(ctx, items, "size", ()) == 1
+
+
+def test_function_forms(ctx):
+    assert dispatch.call_function(ctx, "zoho.encryption.base64encode", ("a",)) == "YQ=="
+    with pytest.raises(DelugeError, match="is not defined"):
+        dispatch.call_function(ctx, "nosuchfunction", ())
+
+
+def test_cache_follows_registry_changes(ctx):
+    @registry.builtin(TEXT, "dispatchTestShout", forms="method")
+    def shout(ctx, text):
+        return text + "!"
+
+    try:
+        assert dispatch.call_method(ctx, "a", "dispatchtestshout", ()) == "a!"
+    finally:
+        del registry.METHODS[(TEXT, "dispatchtestshout")]
+    with pytest.raises(DelugeError, match="not applicable"):
+        dispatch.call_method(ctx, "a", "dispatchtestshout", ())
+
+
+def test_bound_method_falls_back_for_other_class(ctx):
+    namespace = {dispatch.BOUND_METHODS: ((MAP, 1, "get"),)}
+    dispatch.bind_methods(namespace)
+    bound = namespace["bm_0"]
+    assert bound(ctx, {"k": 3}, "k") == 3
+    assert bound(ctx, Collection({"k": 4}), "k") == 4
+    with pytest.raises(DelugeError, match="not applicable to a TEXT value"):
+        bound(ctx, "text", "k")
+
+
+def test_unknown_bound_entry_raises_on_call(ctx):
+    namespace = {dispatch.BOUND_METHODS: ((MAP, 0, "nosuchmethod"),)}
+    dispatch.bind_methods(namespace)
+    with pytest.raises(DelugeError, match="not applicable"):
+        namespace["bm_0"](ctx, {})
