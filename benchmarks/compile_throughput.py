@@ -75,8 +75,8 @@ def measure(lines: int, rounds: int) -> dict:
     """Time parse, full compile and Python's compile() in alternating rounds.
 
     Each round times the three once, back to back, so that the ratio of one
-    round compares runs under the same machine load; the medians over the
-    rounds are reported.
+    round compares runs under the same machine load. The report gives the
+    medians over the rounds.
     """
     source = generate_corpus(lines)
     line_count = source.count("\n")

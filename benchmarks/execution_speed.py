@@ -3,11 +3,11 @@
 Each case of ``benchmarks/execution_cases.py`` is compiled twice: with the
 statement counter (limits on, as the service runs it) and without it
 (``count_statements=False``, a switch only benchmarks use). One process runs
-alternating rounds; in each round every case times a batch of
+alternating rounds. In each round every case times a batch of
 ``Program.run`` calls with limits on, the same batch of calls of its Python
 equivalent, and a batch with limits off, in an order that rotates per
-round. The ratios of one round compare runs under the same machine load;
-the report gives their medians. ``Program.run`` includes its fixed cost per
+round. The ratios of one round compare runs under the same machine load,
+and the report gives their medians. ``Program.run`` includes its fixed cost per
 call (a fresh context, converting the result to JSON data).
 
 Run: ``.venv/bin/python benchmarks/execution_speed.py [--size N] [--rounds N]``

@@ -121,7 +121,7 @@ class _Recovery:
                 if self.give_up():
                     return
                 pos, line, line_start = error.position + 1, error.line, error.line_start
-                yield None  # tells the parser to recover from this point
+                yield None  # the parser recovers from this point
 
     def report(self, problem: SyntaxProblem) -> None:
         if self.problems:

@@ -54,7 +54,7 @@ class FunctionLowering(ExpressionLowering):
         self.temp_count = 0
         params = {p.name for p in function.params}
         # Parameters may arrive as null, so their declared types never allow
-        # direct Python operations; types derived from literals and from the
+        # direct Python operations. Types derived from literals and from the
         # declared results of built-ins do.
         self.results = frozenset(module.globals_by_name)
         variables = infer_variables(function, {}, self.results, optimistic=True)

@@ -1,7 +1,7 @@
 """Lower Deluge expressions to Python ``ast`` expressions.
 
 Operators on values whose Deluge types are known statically become Python
-operators where Python gives the same result (see ``expr_Binary``); all
+operators where Python gives the same result (see ``expr_Binary``). All
 others call the helpers of ``runtime.operators``, which check the types at
 run time. Method and function calls go through the dispatch table of
 ``runtime.registry``: a method name is only ever a string constant.
@@ -144,9 +144,9 @@ class ExpressionLowering:
     def _concatenation(self, node):
         """Lower a ``+`` chain that builds TEXT as one ``concat`` call.
 
-        ``a + b + c`` is ``(a + b) + c``; from the first TEXT operand on,
-        each ``+`` renders its right operand as text and appends it, so the
-        operands from there are joined at once and the text-length limit is
+        ``a + b + c`` is ``(a + b) + c``. From the first TEXT operand on,
+        each ``+`` renders its right operand as text and appends it. So the
+        operands from there are joined at once, and the text-length limit is
         checked once, on the result.
         """
         operands = []

@@ -28,10 +28,11 @@ def expression_type(
 ) -> str | None:
     """Return the Deluge type of ``node`` when it is known statically.
 
-    ``cache`` (keyed by node id) keeps long operator chains linear. When
-    ``results`` is a set of global function names (lower case), a call of a
-    built-in that is not one of them has the result type the dispatch table
-    declares (``returns``); the lowering uses that, the checks do not.
+    ``cache`` (keyed by node id) keeps long operator chains linear.
+    ``results`` is None or a set of global function names (lower case). With
+    a set, a call of a built-in that is not one of them has the result type
+    that the dispatch table declares (``returns``). The lowering passes a
+    set and the checks pass None.
     """
     if cache is None:
         return _expression_type(node, variables, None, results)
