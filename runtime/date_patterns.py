@@ -303,16 +303,39 @@ def parse_datetime(text: str, pattern: str, tz) -> DateTime:
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})?")
 
 
-def _read_zone(text: str, position: int) -> tuple[timedelta, int]:
-    """Read ``Z``, ``UTC``/``GMT`` (with an optional offset) or ``+hh:mm``.
+# Offsets, in minutes, of the zone abbreviations most often seen in US,
+# European, Indian, Japanese and Australian date texts. Java's English zone
+# names give these readings (IST is India, CST is US Central).
+# NOTE: Java knows more abbreviations than this table; others are an error.
+_ZONE_ABBREVIATIONS = {
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420,
+    "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480,
+    "HST": -600, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120,
+    "EET": 120, "EEST": 180, "MSK": 180, "IST": 330, "SGT": 480,
+    "HKT": 480, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
+    "NZST": 720, "NZDT": 780,
+}  # fmt: skip
 
-    Returns the offset and the number of characters read, 0 if none.
+
+def _read_zone(text: str, position: int) -> tuple[timedelta, int]:
+    """Read ``Z``, ``UTC``/``GMT``, ``+hh:mm`` or an abbreviation such as ``PST``.
+
+    ``UTC`` and ``GMT`` may carry an offset (``GMT+05:30``). Returns the offset
+    and the number of characters read, 0 if none.
     """
     rest = text[position:]
     for name in ("UTC", "GMT", "UT", "Z"):
-        if rest[: len(name)].upper() == name:
+        if (
+            rest[: len(name)].upper() == name
+            and not rest[len(name) : len(name) + 1].isalpha()
+        ):
             offset, size = _read_offset(rest[len(name) :])
             return offset, len(name) + size
+    letters = len(rest) - len(rest.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if letters:
+        minutes = _ZONE_ABBREVIATIONS.get(rest[:letters])
+        if minutes is not None:
+            return timedelta(minutes=minutes), letters
     return _read_offset(rest)
 
 

@@ -248,7 +248,7 @@ def test_to_date_time_offset_shown_in_portal_zone():
 
 def test_to_date_time_missing_zone_is_error():
     assert "time zone" in error_of(
-        'return "2024-01-15 10:00 PST".toDateTime("yyyy-MM-dd HH:mm z");'
+        'return "2024-01-15 10:00 nowhere".toDateTime("yyyy-MM-dd HH:mm z");'
     )
 
 
@@ -281,3 +281,15 @@ def test_pattern_ignores_trailing_text():
 
 def test_pattern_still_needs_every_field():
     assert "does not match" in error_of('return "15-01".toDate("dd-MM-yyyy");')
+
+
+def test_pattern_reads_zone_abbreviations():
+    script = 'return "15 Jan 2024 10:00 PST".toDateTime("dd MMM yyyy HH:mm z");'
+    assert value_of(script) == "15-Jan-2024 18:00:00"
+    script = 'return "15 Jan 2024 10:00 IST".toDateTime("dd MMM yyyy HH:mm z");'
+    assert value_of(script) == "15-Jan-2024 04:30:00"
+
+
+def test_pattern_rejects_unknown_zone_abbreviation():
+    script = 'return "15 Jan 2024 10:00 XYZ".toDateTime("dd MMM yyyy HH:mm z");'
+    assert "has no time zone" in error_of(script)
