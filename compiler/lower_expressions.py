@@ -245,9 +245,10 @@ class ExpressionLowering:
         receiver = self.expr(node.receiver)
         lowered = node.name.lower()
         args = self._args(node.args)
-        bound = self.module.bound_method(
-            self.type_of(node.receiver), lowered, len(args)
-        )
+        bound = None
+        if not any(type(arg) is n.KeyValueArg for arg in node.args):
+            receiver_type = self.type_of(node.receiver)
+            bound = self.module.bound_method(receiver_type, lowered, len(args))
         if bound is not None:
             return py.call_args(bound, at, [py.name("ctx", at), receiver, *args])
         name = py.const(lowered, at)

@@ -20,6 +20,7 @@ goes through ``call_method`` otherwise.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from runtime import registry
@@ -173,7 +174,7 @@ def bind_methods(namespace: dict) -> None:
 
 def _bind(receiver_type: str, name: str, arity: int):
     if can_bind(receiver_type, name, arity):
-        func = registry.lookup_method(receiver_type, name).func
+        func = _without_pair_check(registry.lookup_method(receiver_type, name).func)
         cls = _python_class(receiver_type)
     else:
         func, cls = None, None
@@ -206,6 +207,29 @@ def _bind(receiver_type: str, name: str, arity: int):
             return call_method(ctx, receiver, name, args)
 
     return bound
+
+
+@functools.cache
+def _pair_check_code():
+    # NOTE: this reads a private helper of runtime.builtins.support. If it
+    # is renamed, bound calls keep the check and stay correct, only slower.
+    from runtime.builtins import support
+
+    make = getattr(support, "_rejecting_pairs", None)
+    return None if make is None else make(lambda ctx: None, "probe").__code__
+
+
+def _without_pair_check(func):
+    """Return the built-in under its ``key: value`` argument check, if it has one.
+
+    Bound calls never pass a pair: the compiler binds no call with a
+    ``key: value`` argument, and no other value is a ``KeyValue``. So the
+    check that rejects pairs can be skipped for them.
+    """
+    code = _pair_check_code()
+    if code is not None and getattr(func, "__code__", None) is code:
+        return func.__wrapped__
+    return func
 
 
 def _python_class(receiver_type: str) -> type:

@@ -69,3 +69,20 @@ def test_unknown_bound_entry_raises_on_call(ctx):
     dispatch.bind_methods(namespace)
     with pytest.raises(DelugeError, match="not applicable"):
         namespace["bm_0"](ctx, {})
+
+
+def test_bound_put_skips_pair_check(ctx):
+    # Bound calls skip the key: value check; the call still does its work.
+    namespace = {dispatch.BOUND_METHODS: ((MAP, 2, "put"),)}
+    dispatch.bind_methods(namespace)
+    target = {}
+    namespace["bm_0"](ctx, target, "k", 1)
+    assert target == {"k": 1}
+
+
+def test_pair_argument_is_not_bound():
+    from compiler import compile_function
+
+    source = 'm = Map();\nm.put("a": 1);\nreturn m;'
+    result = compile_function(source)
+    assert "bm_" not in result.python_source
