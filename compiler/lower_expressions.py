@@ -49,7 +49,10 @@ class ExpressionLowering:
 
     def condition(self, node) -> ast.expr:
         value = self.expr(node)
-        if self.type_of(node) == BOOLEAN and type(node) is not n.Name:
+        # A variable has a type only if every assignment gives it that type
+        # (parameters, loop and catch variables have none), so a BOOLEAN
+        # variable needs no check.
+        if self.type_of(node) == BOOLEAN:
             return value
         return py.call("op_cond", py.position(node), value)
 

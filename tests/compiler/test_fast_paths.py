@@ -107,3 +107,20 @@ def test_condition_on_boolean_method_needs_no_check():
     result = compile_function(source)
     assert "op_cond" not in result.python_source
     assert load_program(result.code).run({}).output == 1
+
+
+def test_boolean_variable_condition_needs_no_check():
+    source = "flag = x > 1;\nif (flag)\n{\n    return 1;\n}\nreturn 2;"
+    result = compile_function(source, parameters=[("x", None)])
+    assert "op_cond" not in result.python_source
+    program = load_program(result.code)
+    assert program.run({"x": 2}).output == 1
+    assert program.run({"x": 0}).output == 2
+
+
+def test_parameter_condition_is_still_checked():
+    source = "if (flag)\n{\n    return 1;\n}\nreturn 2;"
+    result = compile_function(source, parameters=[("flag", "bool")])
+    program = load_program(result.code)
+    assert program.run({"flag": True}).output == 1
+    assert "must be a BOOLEAN" in program.run({"flag": None}).error
