@@ -29,6 +29,8 @@ T = (TEXT,)
 
 @register(T, "length", aliases=("len",), returns=NUMBER)
 def length(ctx, text):
+    # NOTE: this counts code points. Java, and so presumably Zoho, counts UTF-16
+    # units, so a character beyond U+FFFF (an emoji) counts 1 here and 2 there.
     return len(text)
 
 
