@@ -10,7 +10,7 @@ from server import connections
 from server.log_limits import RepeatLimiter
 from server.programs import ProgramLoader
 from server.secret_files import admin_key, cache_signing_key, token_encryption_key
-from server.settings import Settings
+from server.settings import Settings, prepare_data_dir
 from server.storage import Storage
 from server.storage_tokens import TokenCipher
 
@@ -23,9 +23,7 @@ class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
         data_dir = settings.data_dir
-        # The data directory contains the database and the key files, so only
-        # its owner may enter it.
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        prepare_data_dir(data_dir)
         self.admin_key = admin_key(data_dir)
         self.storage = Storage(
             settings.database_path, TokenCipher(token_encryption_key(data_dir))

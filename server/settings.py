@@ -23,13 +23,23 @@ Example ``settings.toml``::
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from runtime.limits import Limits
+from server.settings_values import (
+    SettingsError,
+    to_allow_list,
+    to_host,
+    to_int,
+    to_limit,
+    to_log_level,
+    to_positive_float,
+)
+
+__all__ = ["Settings", "SettingsError", "load_settings", "prepare_data_dir"]
 
 ENV_PREFIX = "DELUGE_CALLBACKS_"
 SETTINGS_FILE = "settings.toml"
@@ -41,13 +51,11 @@ SCALAR_KEYS = (
     "history_max_rows",
     "history_max_age_days",
 )
+FILE_KEYS = (*SCALAR_KEYS, "outbound_allow_list", "limits")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_DATA_DIR = "data"
-
-
-class SettingsError(ValueError):
-    """A setting has an invalid value; the message names the setting."""
+DATA_DIR_HINT = "choose another with --data-dir or DELUGE_CALLBACKS_DATA_DIR"
 
 
 @dataclass(frozen=True)
@@ -77,66 +85,55 @@ class Settings:
         return self.data_dir / "cache"
 
 
-def _convert(name: str, value: object, target: type) -> object:
-    """Convert a value from the file or the environment to the field's type."""
-    try:
-        if target is bool:
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off"):
-                return False
-            raise ValueError(value)
-        if target is int:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return int(value)
-        if target is float:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return float(value)
-        return str(value)
-    except (TypeError, ValueError):
-        raise SettingsError(
-            f"Invalid value {value!r} for setting '{name}': expected {target.__name__}"
-        ) from None
-
-
-def _limits_from(values: dict[str, object], source: str) -> dict[str, object]:
-    types = {f.name: f.type for f in dataclasses.fields(Limits)}
-    converted: dict[str, object] = {}
-    for name, value in values.items():
-        if name not in types:
-            known = ", ".join(Limits.names())
-            raise SettingsError(
-                f"Unknown limit '{name}' in {source}; known limits: {known}"
-            )
-        target = {"int": int, "float": float}.get(str(types[name]), int)
-        number = _convert(f"limits.{name}", value, target)
-        if number <= 0:  # type: ignore[operator]
-            raise SettingsError(
-                f"Invalid value {value!r} for limit '{name}' in {source}: "
-                "it must be greater than zero"
-            )
-        converted[name] = number
-    return converted
-
-
 def _split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def read_settings_file(path: Path) -> dict[str, object]:
-    """Read ``settings.toml``; a missing file is an empty table."""
+    """Read ``settings.toml``; a missing file or data directory is an empty table."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"Invalid settings file {path}: {exc}") from None
+        raise SettingsError(
+            f"Invalid settings file {path}: {exc}; fix the TOML syntax there"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"Invalid settings file {path}: it is not UTF-8 text ({exc.reason} "
+            f"at byte {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise SettingsError(
+            f"Cannot read the settings file {path}: {exc.strerror}; "
+            "make it a readable file or remove it"
+        ) from None
+
+
+def _file_values(path: Path) -> tuple[dict, dict]:
+    """Return the scalar settings and the limits of the settings file, checked."""
+    values: dict[str, tuple[object, str]] = {}
+    limits: dict[str, int | float] = {}
+    for key, value in read_settings_file(path).items():
+        source = f"{path}"
+        if key == "limits":
+            if not isinstance(value, dict):
+                raise SettingsError(
+                    f"Invalid setting 'limits' in {path}: it must be a table, "
+                    "written as a [limits] section with one name = value per line"
+                )
+            for name, limit in value.items():
+                limits[name] = to_limit(name, limit, f"the [limits] table of {path}")
+        elif key in SCALAR_KEYS or key == "outbound_allow_list":
+            values[key] = (value, source)
+        else:
+            raise SettingsError(
+                f"Unknown setting '{key}' in {path}; known settings: "
+                + ", ".join(FILE_KEYS)
+            )
+    return values, limits
 
 
 def load_settings(
@@ -147,73 +144,81 @@ def load_settings(
     """Resolve the settings from defaults, the file, the environment, overrides.
 
     ``overrides`` are the command-line options (``host``, ``port``, ...); a
-    value of None leaves the setting as the earlier sources set it.
+    value of None leaves the setting as the earlier sources set it. Raises
+    ``SettingsError`` naming the first invalid value and where it came from.
     """
     env = os.environ if environ is None else environ
     if data_dir is None:
         data_dir = env.get(ENV_PREFIX + "DATA_DIR", DEFAULT_DATA_DIR)
     root = Path(data_dir).expanduser().resolve()
-    file_values = read_settings_file(root / SETTINGS_FILE)
-
-    values: dict[str, object] = {}
-    limits: dict[str, object] = {}
-    for key, value in file_values.items():
-        if key == "limits":
-            if not isinstance(value, dict):
-                raise SettingsError("The [limits] section must be a table")
-            limits.update(_limits_from(value, SETTINGS_FILE))
-        elif key in SCALAR_KEYS:
-            values[key] = value
-        elif key == "outbound_allow_list":
-            if not isinstance(value, list):
-                raise SettingsError("outbound_allow_list must be a list of strings")
-            values[key] = [str(item) for item in value]
-        else:
-            raise SettingsError(f"Unknown setting '{key}' in {root / SETTINGS_FILE}")
+    settings_path = root / SETTINGS_FILE
+    if root.exists() and not root.is_dir():
+        raise SettingsError(
+            f"Invalid data directory {root}: it is not a directory; {DATA_DIR_HINT}"
+        )
+    values, limits = _file_values(settings_path)
 
     for key in SCALAR_KEYS:
-        if ENV_PREFIX + key.upper() in env:
-            values[key] = env[ENV_PREFIX + key.upper()]
-    if ENV_PREFIX + "OUTBOUND_ALLOW_LIST" in env:
-        values["outbound_allow_list"] = _split_list(
-            env[ENV_PREFIX + "OUTBOUND_ALLOW_LIST"]
-        )
+        name = ENV_PREFIX + key.upper()
+        if name in env:
+            values[key] = (env[name], name)
+    allow_name = ENV_PREFIX + "OUTBOUND_ALLOW_LIST"
+    if allow_name in env:
+        values["outbound_allow_list"] = (_split_list(env[allow_name]), allow_name)
     limit_prefix = ENV_PREFIX + "LIMIT_"
-    env_limits = {
-        key[len(limit_prefix) :].lower(): value
-        for key, value in env.items()
-        if key.startswith(limit_prefix)
-    }
-    limits.update(_limits_from(env_limits, "the environment"))
+    for key, value in env.items():
+        if key.startswith(limit_prefix):
+            limits[key[len(limit_prefix) :].lower()] = to_limit(
+                key[len(limit_prefix) :].lower(), value, key
+            )
 
     for key, value in overrides.items():
         if value is not None:
-            values[key] = value
+            values[key] = (value, "--" + key.replace("_", "-"))
 
-    history_max_rows = _convert(
-        "history_max_rows", values.get("history_max_rows", 1000), int
-    )
-    history_max_age_days = _convert(
-        "history_max_age_days", values.get("history_max_age_days", 30.0), float
-    )
-    if history_max_rows < 1 or history_max_age_days <= 0:  # type: ignore[operator]
-        raise SettingsError(
-            "history_max_rows must be at least 1 and history_max_age_days "
-            "greater than zero"
-        )
-    port = _convert("port", values.get("port", DEFAULT_PORT), int)
-    if not 0 <= port <= 65535:  # type: ignore[operator]
-        raise SettingsError(f"Invalid port {port}: expected 0 to 65535")
+    def value_of(key: str, default: object) -> tuple[object, str]:
+        return values.get(key, (default, "the default"))
+
     return Settings(
         data_dir=root,
-        host=str(values.get("host", DEFAULT_HOST)),
-        port=port,  # type: ignore[arg-type]
-        log_level=str(values.get("log_level", "INFO")).upper(),
+        host=to_host(*value_of("host", DEFAULT_HOST)),
+        port=to_int("port", *value_of("port", DEFAULT_PORT), 0, 65535),
+        log_level=to_log_level(*value_of("log_level", "INFO")),
         limits=Limits(**limits),  # type: ignore[arg-type]
-        outbound_allow_list=list(values.get("outbound_allow_list", [])),  # type: ignore[call-overload]
-        program_table_size=_convert(  # type: ignore[arg-type]
-            "program_table_size", values.get("program_table_size", 4096), int
+        outbound_allow_list=to_allow_list(*value_of("outbound_allow_list", [])),
+        program_table_size=to_int(
+            "program_table_size", *value_of("program_table_size", 4096), 1
         ),
-        history_max_rows=history_max_rows,  # type: ignore[arg-type]
-        history_max_age_days=history_max_age_days,  # type: ignore[arg-type]
+        history_max_rows=to_int(
+            "history_max_rows", *value_of("history_max_rows", 1000), 1
+        ),
+        history_max_age_days=to_positive_float(
+            "history_max_age_days", *value_of("history_max_age_days", 30.0)
+        ),
     )
+
+
+def prepare_data_dir(path: Path) -> None:
+    """Create the data directory (mode 0700) and check that it is writable.
+
+    Raises ``SettingsError`` naming the directory when it cannot be created
+    or a file cannot be created in it.
+    """
+    try:
+        # The data directory contains the database and the key files, so only
+        # its owner may enter it.
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(
+            f"Cannot create the data directory {path}: {exc.strerror}; "
+            f"create it with write access for this user or {DATA_DIR_HINT}"
+        ) from None
+    probe = path / f".write-check-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise SettingsError(
+            f"The data directory {path} is not writable: {exc.strerror}; "
+            f"give this user write access to it or {DATA_DIR_HINT}"
+        ) from None
