@@ -243,6 +243,9 @@ def measure(functions: int, rounds: int, log_dir: Path) -> dict:
     summary["http_ratio"] = median(
         [r["empty"]["http_total_ms"] / r["cached"]["http_total_ms"] for r in per_round]
     )
+    summary["load_p50_ratio"] = median(
+        [r["empty"]["load_p50_ms"] / r["cached"]["load_p50_ms"] for r in per_round]
+    )
     summary["load_ok"] = summary["load_ratio"] >= TARGET_RATIO
     summary["rounds_detail"] = per_round
     return summary
@@ -272,6 +275,12 @@ def report(summary: dict, output_dir: Path, command: str) -> Path:
                 f"≥ {TARGET_RATIO:.0f}x",
                 "met" if summary["load_ok"] else "missed",
             ],
+            [
+                "load step, p50 per function",
+                f"{summary['load_p50_ratio']:.1f}x",
+                "",
+                "",
+            ],
             ["first GET, HTTP included", f"{summary['http_ratio']:.1f}x", "", ""],
         ],
     )
@@ -284,7 +293,10 @@ def report(summary: dict, output_dir: Path, command: str) -> Path:
             "`ProgramLoader.load_live` timed per function in a fresh process. "
             "First GET: one invocation per function against a restarted "
             "server, timed at the client over one keep-alive connection. "
-            f"Median of {summary['rounds']} alternating rounds."
+            f"Median of {summary['rounds']} alternating rounds. The target "
+            "applies to the total over all functions, which includes the "
+            "process's first load (about a millisecond) and any pause of the "
+            "shared machine; the p50 ratio shows the steady cost."
         ),
         f"Publishing the corpus took {summary['publish_seconds']:.1f} s.",
         f"Machine: {machine_description()}.",
