@@ -96,7 +96,7 @@ class ServiceProcess:
         return self.log_path.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        """Wait until ``/readyz`` answers 200 and every worker process is up."""
+        """Wait until ``/readyz`` returns 200 and every worker process is up."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

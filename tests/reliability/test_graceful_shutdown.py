@@ -1,6 +1,6 @@
 """SIGTERM lets in-flight invocations finish and writes their history rows.
 
-The callback calls a loopback server that answers after ``UPSTREAM_DELAY``
+The callback calls a loopback server that responds after ``UPSTREAM_DELAY``
 seconds, so the invocation is still running when the service gets SIGTERM.
 """
 
@@ -91,7 +91,7 @@ def test_sigterm_finishes_in_flight_requests(tmp_path, upstream, workers):
         exit_code = service.stop()
         assert outcome["response"].status_code == 200
         assert outcome["response"].json() == {"output": 13}
-        # The service waited for the upstream answer instead of dropping it.
+        # The service waited for the upstream response instead of dropping it.
         assert time.monotonic() - stopping >= UPSTREAM_DELAY * 0.5
         # uvicorn re-raises the signal after its graceful shutdown, so the
         # exit status may report SIGTERM.

@@ -42,7 +42,7 @@ API = "/api/v1/portals/1/callbacks"
 
 @dataclass
 class Change:
-    """One admin call: what it changed and when it was sent and answered."""
+    """One admin call: what it changed, when it was sent and when it returned."""
 
     sent: float
     returned: float

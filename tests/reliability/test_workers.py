@@ -1,7 +1,7 @@
 """Several worker processes over one database: admin changes reach every worker.
 
-Each client below holds one keep-alive connection, which uvicorn serves in
-the worker that accepted it, and ``/healthz`` tells which worker that is.
+Each client below keeps one keep-alive connection, which uvicorn serves in
+the worker that accepted it, and ``/healthz`` returns that worker's process id.
 So one request per pinned client reaches every worker, and each check runs
 right after the admin call returned, with no wait in between.
 """
