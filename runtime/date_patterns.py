@@ -180,10 +180,44 @@ def _format_field(value: DateTime, field: Field) -> str:
         return "AD"
 
     if letter == "z":
-        # NOTE: zoneinfo has no long zone names, so "zzzz" also gives the
-        # abbreviation ("PST") where Java writes "Pacific Standard Time".
-        return m.tzname() or _zone_offset(value, "Z", 4)
+        abbreviation = m.tzname() or _zone_offset(value, "Z", 4)
+        if count >= 4:
+            # NOTE: zoneinfo has no long names. Java's English names for these
+            # abbreviations are the same in every JDK; other zones keep the
+            # abbreviation where Java writes a long name.
+            return _long_zone_name(m, abbreviation)
+        return abbreviation
     return _zone_offset(value, letter, count)
+
+
+# Long names by abbreviation, each with the zone-name prefixes it is read for,
+# because "IST" is also Irish and Israeli time and "CST" is also China's.
+_US = ("America/", "US/")
+_LONG_ZONE_NAMES = {
+    "UTC": ("Coordinated Universal Time", ("UTC", "Etc/", "GMT", "Zulu")),
+    "GMT": ("Greenwich Mean Time", ("Europe/London", "GMT", "Etc/", "UTC")),
+    "BST": ("British Summer Time", ("Europe/London",)),
+    "EST": ("Eastern Standard Time", _US),
+    "EDT": ("Eastern Daylight Time", _US),
+    "CST": ("Central Standard Time", _US),
+    "CDT": ("Central Daylight Time", _US),
+    "MST": ("Mountain Standard Time", _US),
+    "MDT": ("Mountain Daylight Time", _US),
+    "PST": ("Pacific Standard Time", _US),
+    "PDT": ("Pacific Daylight Time", _US),
+    "AKST": ("Alaska Standard Time", _US),
+    "AKDT": ("Alaska Daylight Time", _US),
+    "IST": ("India Standard Time", ("Asia/Kolkata", "Asia/Calcutta")),
+    "JST": ("Japan Standard Time", ("Asia/Tokyo", "Japan")),
+}
+
+
+def _long_zone_name(moment, abbreviation: str) -> str:
+    entry = _LONG_ZONE_NAMES.get(abbreviation)
+    zone_key = getattr(moment.tzinfo, "key", "") or ""
+    if entry is None or not zone_key.startswith(entry[1]):
+        return abbreviation
+    return entry[0]
 
 
 def format_datetime(value: DateTime, pattern: str) -> str:

@@ -293,3 +293,16 @@ def test_pattern_reads_zone_abbreviations():
 def test_pattern_rejects_unknown_zone_abbreviation():
     script = 'return "15 Jan 2024 10:00 XYZ".toDateTime("dd MMM yyyy HH:mm z");'
     assert "has no time zone" in error_of(script)
+
+
+def test_long_zone_names():
+    script = 'return \'15-Jan-2024 10:00:00\'.toString("zzzz", "America/Los_Angeles");'
+    assert value_of(script) == "Pacific Standard Time"
+    script = 'return \'15-Jul-2024 10:00:00\'.toString("zzzz", "Asia/Kolkata");'
+    assert value_of(script) == "India Standard Time"
+
+
+def test_long_zone_name_keeps_ambiguous_abbreviation():
+    # "CST" is China Standard Time in Shanghai, not US Central time.
+    script = 'return \'15-Jan-2024 10:00:00\'.toString("zzzz", "Asia/Shanghai");'
+    assert value_of(script) == "CST"
