@@ -37,7 +37,9 @@ from runtime.http_transport import (
     safe_url,
 )
 from runtime.http_values import from_json, is_binary, is_json, to_json_text, to_text
+from runtime.limits import Limits
 from runtime.surrogates import may_hold_surrogates, well_formed_value
+from runtime.value_size import check_rendered_size
 from runtime.values import Collection, DelugeFile
 
 logger = logging.getLogger(__name__)
@@ -203,7 +205,13 @@ def _set_body(request: OutboundRequest, parameters, body, files, task: str) -> N
     _set_content(request, parameters, declared)
 
 
+# A request body or form is built without the invocation's context, so the
+# default text-length limit bounds the text built from a list or map.
+BODY_TEXT_LENGTH = Limits().text_length
+
+
 def _set_content(request: OutboundRequest, value, declared: str | None) -> None:
+    check_rendered_size(value, BODY_TEXT_LENGTH)
     if type(value) is DelugeFile:
         request.content = value.content
         default_type = value.content_type or "application/octet-stream"
@@ -218,6 +226,7 @@ def _set_content(request: OutboundRequest, value, declared: str | None) -> None:
 
 
 def _form_pairs(mapping: dict) -> list[tuple[str, str]]:
+    check_rendered_size(mapping, BODY_TEXT_LENGTH)
     return [
         (to_text(key), "" if value is None else to_text(value))
         for key, value in mapping.items()

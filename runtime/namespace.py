@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import runtime.builtins  # noqa: F401  (fills the dispatch table)
 from runtime import operators
-from runtime.errors import DelugeError, LimitExceeded
 from runtime.dispatch import call_function, call_method
+from runtime.errors import DelugeError, LimitExceeded
+from runtime.limits import Limits
 from runtime.registry import lookup_function
 from runtime.text import to_text
+from runtime.value_size import (
+    CONTAINERS,
+    check_rendered_size,
+    preview,
+    rendered_size_exceeds,
+)
 from runtime.values import (
     BOOLEAN,
     COLLECTION,
@@ -61,8 +68,13 @@ def info(ctx, value: object) -> None:
     Zoho Creator truncates info output at 500 KB per run with a note; this
     does the same at the configured cap.
     """
-    text = to_text(value)
-    size = len(text.encode("utf-8")) + 1
+    room = ctx.limits.info_bytes - ctx.info_bytes
+    if type(value) in CONTAINERS and rendered_size_exceeds(value, room):
+        # Too large for the room left, so it is dropped without being built.
+        text, size = "", room + 1
+    else:
+        text = to_text(value)
+        size = len(text.encode("utf-8")) + 1
     if ctx.info_bytes + size > ctx.limits.info_bytes:
         if ctx.info_bytes <= ctx.limits.info_bytes:
             ctx.info_lines.append(
@@ -76,6 +88,8 @@ def info(ctx, value: object) -> None:
 
 def concat(ctx, *parts: object) -> str:
     """Join the operands of a ``+`` chain that builds TEXT, as text."""
+    for part in parts:
+        check_rendered_size(part, ctx.limits.text_length)
     text = "".join([p if p.__class__ is str else to_text(p) for p in parts])
     if len(text) > ctx.limits.text_length:
         ctx.check_text(text)
@@ -173,21 +187,25 @@ def typed_list(ctx, type_text: str, *args: object) -> TypedList:
     element_type = TYPE_ALIASES.get(type_text.lower())
     if element_type not in (TEXT, NUMBER, DECIMAL, BOOLEAN, DATETIME):
         raise DelugeError(
-            f"List:{type_text} is not a list type; use String, Int, Float, "
-            "Bool or Date"
+            f"List:{type_text} is not a list type; use String, Int, Float, Bool or Date"
         )
     items: list = []
     for arg in args:
         items.extend(iterate(arg) if isinstance(arg, (list, Collection)) else [arg])
     ctx.check_size(len(items))
-    return TypedList(element_type, [convert_element(ctx, element_type, i) for i in items])
+    return TypedList(
+        element_type, [convert_element(ctx, element_type, i) for i in items]
+    )
 
 
 def convert_element(ctx, element_type: str, value: object) -> object:
     """Convert one element for a typed list, or raise naming value and type."""
     cls = type(value)
     if element_type == TEXT:
-        return value if cls is str else to_text(value)
+        if cls is str:
+            return value
+        check_rendered_size(value, ctx.limits.text_length)
+        return to_text(value)
     if element_type == NUMBER:
         if cls is int:
             return value
@@ -224,7 +242,7 @@ def convert_element(ctx, element_type: str, value: object) -> object:
             if parsed is not None:
                 return parsed
     raise DelugeError(
-        f"The value {to_text(value)} cannot be an element of a list of "
+        f"The value {preview(value)} cannot be an element of a list of "
         f"{element_type} values"
     )
 
@@ -235,6 +253,8 @@ def if_null(value: object, fallback: object) -> object:
 
 def thrown(value: object) -> DelugeError:
     """Build the error ``throw value;`` raises: its message is the value's text."""
+    # ``throw`` has no context, so the default text-length limit applies.
+    check_rendered_size(value, Limits().text_length)
     return DelugeError(to_text(value))
 
 
@@ -255,8 +275,7 @@ def catch_field(value: object, name: str) -> object:
                 return value[key]
         return None
     raise DelugeError(
-        f"'.{name}' needs the error of a catch block but got a "
-        f"{type_name(value)} value"
+        f"'.{name}' needs the error of a catch block but got a {type_name(value)} value"
     )
 
 

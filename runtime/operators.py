@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from runtime.errors import DelugeError
 from runtime.text import to_text
+from runtime.value_size import check_rendered_size, preview
 from runtime.values import NUMBER_MAX, NUMBER_MIN, Collection, type_name
 
 _NUMERIC = (int, float)
@@ -57,6 +58,8 @@ def add(ctx, left: object, right: object) -> object:
             ctx.check_text(result)
         return result
     if lt is str or rt is str:
+        check_rendered_size(left, ctx.limits.text_length)
+        check_rendered_size(right, ctx.limits.text_length)
         result = to_text(left) + to_text(right)
         if len(result) > ctx.limits.text_length:
             ctx.check_text(result)
@@ -167,16 +170,42 @@ def equals(left: object, right: object) -> bool:
     return left == right
 
 
-def _deep_equals(left, right) -> bool:
+def _deep_equals(left, right, compared: set | None = None) -> bool:
+    """Compare two lists or maps element by element.
+
+    ``compared`` holds the (left, right) pairs already being compared. A pair
+    met again is taken as equal, so a list that shares one inner list at many
+    places is compared once per distinct pair, not once per path, and a list
+    that contains itself ends.
+    """
+    if left is right:
+        return True
+    if compared is None:
+        compared = set()
+    pair = (id(left), id(right))
+    if pair in compared:
+        return True
+    compared.add(pair)
     if isinstance(left, dict) and isinstance(right, dict):
         if left.keys() != right.keys():
             return False
-        return all(equals(left[k], right[k]) for k in left)
+        return all(_element_equals(left[k], right[k], compared) for k in left)
     if isinstance(left, list) and isinstance(right, list):
         if len(left) != len(right):
             return False
-        return all(equals(a, b) for a, b in zip(left, right))
+        return all(_element_equals(a, b, compared) for a, b in zip(left, right))
     return False
+
+
+def _element_equals(left, right, compared: set) -> bool:
+    lt, rt = type(left), type(right)
+    if lt is Collection:
+        left = left.items  # type: ignore[union-attr]
+    if rt is Collection:
+        right = right.items  # type: ignore[union-attr]
+    if isinstance(left, (list, dict)) and isinstance(right, (list, dict)):
+        return _deep_equals(left, right, compared)
+    return equals(left, right)
 
 
 def not_equals(left: object, right: object) -> bool:
@@ -238,5 +267,5 @@ def condition(value: object) -> bool:
         return value  # type: ignore[return-value]
     raise DelugeError(
         f"A condition must be a BOOLEAN value but got a {type_name(value)} value "
-        f"({to_text(value)[:40]})"
+        f"({preview(value)})"
     )

@@ -14,6 +14,7 @@ from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
 from runtime.namespace import build_namespace, check_return_type
 from runtime.text import to_json_value
+from runtime.value_size import CONTAINERS, rendered_size_exceeds
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class Program:
             value = self.main(ctx, *values)
             value = check_return_type(value, return_type)
             result.value = value
+            _check_output_size(value, ctx.limits)
             result.output = to_json_value(value)
         except LimitExceeded as exc:
             if exc.limit == "wall time" and ctx.sliced:
@@ -163,6 +165,18 @@ class Program:
         if name is None:
             return text
         return f"{text} in function '{name}'"
+
+
+def _check_output_size(value: object, limits: Limits) -> None:
+    """Raise the response-size limit before converting a value too large to send.
+
+    The JSON text of a value is at least as long as the count the size walk
+    makes, so a value past the limit there can never fit the response.
+    """
+    if type(value) in CONTAINERS and rendered_size_exceeds(
+        value, limits.response_bytes
+    ):
+        raise LimitExceeded("response size", f"{limits.response_bytes} bytes")
 
 
 def load_program(code) -> Program:

@@ -9,12 +9,11 @@ from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
 from runtime.registry import BOTH
 from runtime.registry import builtin as registry_builtin
+from runtime.value_size import rendered_size_exceeds
 from runtime.values import (
     NUMBER_MAX,
     NUMBER_MIN,
-    Collection,
     KeyValue,
-    TypedList,
     type_name,
 )
 
@@ -64,37 +63,6 @@ def _rejecting_pairs(func: Callable, name: str) -> Callable:
 
 # The text-length limit of the default Limits, for callers without a context.
 DEFAULT_TEXT_LENGTH = Limits().text_length
-
-
-def rendered_size_exceeds(value: object, limit: int) -> bool:
-    """Tell whether the text of ``value`` has more than ``limit`` characters.
-
-    The walk counts a lower bound (text lengths, one per element and
-    separator) and stops as soon as it passes ``limit``. A list that contains
-    itself adds at least one per visit, so the walk always ends.
-    """
-    stack = [value]
-    size = 0
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            size += len(item)
-        elif kind is list or kind is TypedList:
-            size += 1 + len(item)
-            stack.extend(item)
-        elif kind is dict:
-            size += 1 + 2 * len(item)
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif kind is Collection:
-            size += 1
-            stack.append(item.items)
-        else:
-            size += 4
-        if size > limit:
-            return True
-    return False
 
 
 def render(value: object, limit: int = DEFAULT_TEXT_LENGTH) -> str:

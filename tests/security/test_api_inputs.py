@@ -300,8 +300,7 @@ SCRIPT_ATTACKS = {
     "self-containing list": (
         "l = List();\nl.add(l);\nreturn l;",
         "x",
-        "Execution limit exceeded: nesting depth (1000 Python frames; a list or "
-        "map nests too deeply or contains itself)",
+        "Execution limit exceeded: response size (10485760 bytes)",
     ),
 }
 
@@ -406,12 +405,12 @@ def test_lone_surrogate_in_script_body_rejected(live, echo):
 def test_admin_test_run_reports_limit(live, echo):
     response = live.admin.post(
         "/api/v1/portals/1/execute",
-        json={"script": "l = List();\nl.add(l);\ninfo l;\nreturn 1;"},
+        json={"script": "l = List();\nl.add(l);\nx = \"a\" + l;\nreturn 1;"},
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["errorMessage"].startswith(
-        "Execution limit exceeded: nesting depth (1000 Python frames"
+    assert body["errorMessage"] == (
+        "Execution limit exceeded: text length (1000000 characters) (Line no: 3)"
     )
     assert_service_healthy(live, echo)
 
