@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 
 from lark import Lark
+from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
 from compiler.lexer import DelugeLexer, LexError, Token
@@ -63,11 +64,13 @@ class LalrParser:
                         gotos[str(symbol)] = argument
                 else:
                     rule = argument
-                    actions[symbol] = (
-                        len(rule.expansion),
-                        conf.callbacks[rule],
-                        str(rule.origin.name),
-                    )
+                    size = len(rule.expansion)
+                    callback = conf.callbacks[rule]
+                    if size == 1 and isinstance(callback, ExpandSingleChild):
+                        # A unit rule of an inlined `?rule`, such as
+                        # `?add_expr: mul_expr`: its value is its child's.
+                        callback = None
+                    actions[symbol] = (size, callback, str(rule.origin.name))
             self.actions[state] = actions
             self.gotos[state] = gotos
         # States where a statement may start: recovery cuts the stack back
@@ -182,6 +185,12 @@ class _Recovery:
                 values.append(token)
                 return True
             size, callback, nonterminal = action
+            if callback is None:
+                del stack[-1]
+                stack.append(gotos[stack[-1]][nonterminal])
+                if at_end and stack[-1] == end_state:
+                    return values[-1]
+                continue
             if size:
                 children = values[-size:]
                 del stack[-size:]
