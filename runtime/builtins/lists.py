@@ -50,6 +50,11 @@ def elements_of(value, function: str) -> list:
 
 def checked_index(items, index, function: str) -> int:
     position = int_arg(index, function, "index")
+    if not items:
+        raise DelugeError(
+            f"{function}: index {position} is out of range because the list "
+            "is empty; check its size() first"
+        )
     if not 0 <= position < len(items):
         raise DelugeError(
             f"{function}: index {position} is out of range for a list of "

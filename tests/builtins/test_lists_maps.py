@@ -218,3 +218,7 @@ def test_collection_duplicate_of_key_collection():
 def test_collection_duplicate_bad_index_names_function():
     message = error_of('return Collection("a").duplicate(0, 5);')
     assert message.startswith("duplicate: end index 5")
+
+
+def test_get_on_empty_list_says_empty():
+    assert "the list is empty" in error_of("l = List();\nreturn l.get(0);")
