@@ -13,6 +13,8 @@ Request rules:
   ``api_name``, ``auth_token``, ``PORTALID`` and ``arguments``: a JSON object
   keyed by parameter name, given as JSON text, or in a JSON body also as an
   object.
+- A JSON body may contain only those fields, so a raw webhook payload posted
+  without the ``{"arguments": ...}`` wrapper gets 400 naming its keys.
 
 Responses: 200 ``{"output": ...}``; 400 ``{"errorMessage": ...}`` for bad
 arguments or an invalid body; 413 for a body over the cap; 500
@@ -114,6 +116,7 @@ async def read_fields(request: Request, max_bytes: int, max_depth: int) -> dict:
                 raise InvalidInput(
                     "A JSON body must be an object with the fields " + ", ".join(FIELDS)
                 )
+            check_json_body_keys(document)
             fields.update(document)
     else:
         raise InvalidInput(
@@ -121,6 +124,32 @@ async def read_fields(request: Request, max_bytes: int, max_depth: int) -> dict:
             "multipart/form-data or JSON"
         )
     return fields
+
+
+def check_json_body_keys(document: dict) -> None:
+    """Reject a JSON body with keys other than the invocation fields.
+
+    A raw webhook payload posted as the body would otherwise be read as no
+    arguments, so every parameter would silently become null.
+    """
+    unknown = [key for key in document if key not in FIELDS]
+    if not unknown:
+        return
+    listed_keys = ", ".join(repr(key[:100]) for key in unknown[:10])
+    if len(unknown) > 10:
+        listed_keys += f" and {len(unknown) - 10} more"
+    if "arguments" in document:
+        raise InvalidInput(
+            f"Unknown fields {listed_keys} in the JSON body: it may contain only "
+            + ", ".join(FIELDS)
+            + "; put the function's arguments inside 'arguments'"
+        )
+    raise InvalidInput(
+        f"The JSON body has the fields {listed_keys} but no 'arguments': send "
+        '{"arguments": {"<parameter name>": <value>, ...}}, for example '
+        '{"arguments": {"payload": <the webhook payload>}} for a map parameter '
+        "named payload"
+    )
 
 
 def parse_arguments(value: object, max_depth: int) -> dict:
@@ -264,7 +293,9 @@ async def app_integrations(request: Request) -> Response:
         # for the usual short run. One that outlasts the slice would stall
         # every other request, so it runs again, from the start, in a thread.
         result = run_program(
-            loaded.program, converted, time_slice=INLINE_TIME_SLICE_SECONDS,
+            loaded.program,
+            converted,
+            time_slice=INLINE_TIME_SLICE_SECONDS,
             **options,
         )
         if result.sliced:
