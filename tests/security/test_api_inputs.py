@@ -438,3 +438,37 @@ def test_unpublishable_script_is_clean_error(live, echo):
     assert "does not fit a 64-bit NUMBER" in response.text
     assert "Traceback" not in response.text
     assert_service_healthy(live, echo)
+
+
+def test_global_function_of_other_portal_unreachable(live, echo, other_portal):
+    created = live.admin.post(
+        "/api/v1/portals/1/global-functions",
+        json={"name": "secretSum", "return_type": "int",
+              "parameters": [{"name": "n", "type": "int"}],
+              "script": "return n + 1000;"},
+    )
+    assert created.status_code == 201, created.text
+    call_name = created.json()["call_name"]
+    response = live.admin.post(
+        f"/api/v1/portals/{other_portal}/callbacks",
+        json={"name": "thief", "api_name": "thief", "return_type": "int",
+              "parameters": [{"name": "n", "type": "int"}],
+              "script": f"return {call_name}(n);", "publish": True},
+    )
+    assert response.status_code == 400, response.text
+    assert f"Function '{call_name}' is not defined" in response.text
+    assert_service_healthy(live, echo)
+
+
+def test_admin_routes_filter_by_portal(live, echo, other_portal):
+    callback_id = echo["id"]
+    for method, path in (
+        ("GET", f"/api/v1/portals/{other_portal}/callbacks/{callback_id}"),
+        ("PUT", f"/api/v1/portals/{other_portal}/callbacks/{callback_id}"),
+        ("DELETE", f"/api/v1/portals/{other_portal}/callbacks/{callback_id}"),
+    ):
+        response = live.admin.request(method, path, json={"script": "return 1;"})
+        assert response.status_code == 404, (method, path, response.text)
+    listing = live.admin.get(f"/api/v1/portals/{other_portal}/callbacks")
+    assert callback_id not in [c["id"] for c in listing.json()["callbacks"]]
+    assert_service_healthy(live, echo)

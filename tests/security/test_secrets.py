@@ -84,7 +84,7 @@ def test_tokens_and_admin_key_not_logged(own_live, recorded_logs):
     live.client.get("/api/v1/status",
                     headers={"Authorization": f"Bearer {ADMIN_KEY}x"})
     live.admin.get(f"/api/v1/portals/1/callbacks/{record['id']}")
-    live.client.post("/signin", data={"key": ADMIN_KEY + "y"})
+    live.client.post("/signin", data={"admin_key": ADMIN_KEY + "y"})
 
     text = recorded_logs.text
     assert "GET /AppIntegrations?" in text
