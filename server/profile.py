@@ -9,9 +9,9 @@ Deluge line that made them, never line by line.
 Times are exclusive: the time from one line event to the next one in any
 generated frame goes to the first line, so a call to a global function is
 charged to the callee's lines and not again to the caller's. The tracer's own
-work is left out of the figures, but tracing still slows the run (about 5x
-for ``examples/asset_totals.dg``), so compare lines with each other rather
-than with an untraced run (``untraced_ms`` gives that run's time).
+work is left out of the figures. Each call into the runtime still pays for
+a call of the trace hook, so the traced run takes several times as long as
+an untraced one (``untraced_ms``), so compare lines with each other.
 """
 
 from __future__ import annotations
