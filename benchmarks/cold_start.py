@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -149,8 +150,6 @@ def _load_step_in_subprocess(data_dir: Path, api_names: list[str]) -> dict:
 
 
 def _environment() -> dict[str, str]:
-    import os
-
     return {**os.environ, **service_environment(), "PYTHONPATH": str(ROOT)}
 
 
