@@ -64,7 +64,7 @@ def add(ctx, left: object, right: object) -> object:
         if len(result) > ctx.limits.text_length:
             ctx.check_text(result)
         return result
-    if _is_number(left) and _is_number(right):
+    if (lt is int or lt is float) and (rt is int or rt is float):
         return float(left) + float(right)  # type: ignore[arg-type]
     raise _mismatch(left, right, "+")
 
@@ -76,7 +76,7 @@ def sub(ctx, left: object, right: object) -> object:
         if NUMBER_MIN <= result <= NUMBER_MAX:
             return result
         return check_number(result)
-    if _is_number(left) and _is_number(right):
+    if (lt is int or lt is float) and (rt is int or rt is float):
         return float(left) - float(right)  # type: ignore[arg-type]
     raise _mismatch(left, right, "-")
 
@@ -88,7 +88,7 @@ def mul(ctx, left: object, right: object) -> object:
         if NUMBER_MIN <= result <= NUMBER_MAX:
             return result
         return check_number(result)
-    if _is_number(left) and _is_number(right):
+    if (lt is int or lt is float) and (rt is int or rt is float):
         return float(left) * float(right)  # type: ignore[arg-type]
     raise _mismatch(left, right, "*")
 
@@ -99,11 +99,13 @@ def div(ctx, left: object, right: object) -> object:
     if lt is int and rt is int:
         if right == 0:
             raise DelugeError("Division by zero")
+        if left >= 0 and right > 0:  # type: ignore[operator]
+            return left // right  # type: ignore[operator]
         quotient = abs(left) // abs(right)  # type: ignore[arg-type]
         if (left < 0) != (right < 0):  # type: ignore[operator]
             quotient = -quotient
         return check_number(quotient)
-    if _is_number(left) and _is_number(right):
+    if (lt is int or lt is float) and (rt is int or rt is float):
         if right == 0:
             raise DelugeError("Division by zero")
         return float(left) / float(right)  # type: ignore[arg-type]
@@ -116,9 +118,11 @@ def mod(ctx, left: object, right: object) -> object:
     if lt is int and rt is int:
         if right == 0:
             raise DelugeError("Division by zero")
+        if left >= 0 and right > 0:  # type: ignore[operator]
+            return left % right  # type: ignore[operator]
         remainder = abs(left) % abs(right)  # type: ignore[arg-type]
         return -remainder if left < 0 else remainder  # type: ignore[operator]
-    if _is_number(left) and _is_number(right):
+    if (lt is int or lt is float) and (rt is int or rt is float):
         if right == 0:
             raise DelugeError("Division by zero")
         import math
@@ -163,7 +167,7 @@ def equals(left: object, right: object) -> bool:
         right = right.items  # type: ignore[union-attr]
     if isinstance(left, (list, dict)) and isinstance(right, (list, dict)):
         return _deep_equals(left, right)
-    if _is_number(left) and _is_number(right):
+    if (lt is int or lt is float) and (rt is int or rt is float):
         return left == right
     if lt is not rt:
         return False
@@ -173,7 +177,7 @@ def equals(left: object, right: object) -> bool:
 def _deep_equals(left, right, compared: set | None = None) -> bool:
     """Compare two lists or maps element by element.
 
-    ``compared`` holds the (left, right) pairs already being compared. A pair
+    ``compared`` contains the (left, right) pairs already being compared. A pair
     met again is taken as equal, so a list that shares one inner list at many
     places is compared once per distinct pair, not once per path, and a list
     that contains itself ends.
@@ -216,10 +220,10 @@ def not_equals(left: object, right: object) -> bool:
 
 
 def _ordered(left: object, right: object, op: str):
-    if _is_number(left) and _is_number(right):
+    lt, rt = type(left), type(right)
+    if (lt is int or lt is float) and (rt is int or rt is float):
         return left, right
-    lt = type(left)
-    if lt is type(right) and lt is not bool and lt is not type(None):
+    if lt is rt and lt is not bool and lt is not type(None):
         if lt is str:
             return left, right
         from runtime.dates import DateTime

@@ -3,7 +3,7 @@
 A few statements can build a list whose elements are the same inner list
 twice, forty levels deep: a value of forty objects that renders as 2**40
 elements. Anything that walks a value element by element (text, JSON, the
-response) first asks ``rendered_size_exceeds``, which sizes each distinct
+response) first calls ``rendered_size_exceeds``, which sizes each distinct
 list or map once, so the check costs as much as the distinct values and the
 walk after it is bounded by the limit.
 """

@@ -44,7 +44,7 @@ def invoke(live, query: dict, arguments: object = None) -> httpx.Response:
 
 
 def assert_service_healthy(live, record: dict) -> None:
-    """Invoke a normal echo callback and check its answer."""
+    """Invoke a normal echo callback and check its response."""
     response = invoke(live, query_of(record), {"text": "ok"})
     assert response.status_code == 200, response.text
     assert response.json() == {"output": "echo ok"}

@@ -2,7 +2,7 @@
 
 Each test sends the attack to a server on 127.0.0.1 (SQLite and cache in a
 temporary directory), checks the exact response, then invokes a normal
-callback to show the service still answers.
+callback to show that the service still responds.
 """
 
 import dataclasses

@@ -1,6 +1,6 @@
 """A compile-cache entry replaced on disk is recompiled, never executed.
 
-Each forged entry holds code that would create a marker file if it ran.
+Each forged entry contains code that would create a marker file if it ran.
 After the forgery the in-process table is cleared, so the next invocation
 must read the disk cache, reject the entry and compile the stored script.
 """
