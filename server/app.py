@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -66,16 +67,31 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception(
-        "Unexpected error on %s %s", request.method, request.url.path, exc_info=exc
+    """Return a JSON 500 for an unexpected exception and log it with an error id.
+
+    The id is in both the body and the log line, so an operator can find the
+    traceback of the request a caller reports.
+    """
+    error_id = uuid.uuid4().hex[:12]
+    logger.error(
+        "Unexpected error %s on %s %s",
+        error_id,
+        request.method,
+        request.url.path,
+        exc_info=exc,
     )
     if request.url.path == "/AppIntegrations":
-        body: dict = {"errorMessage": "Internal error while running the callback"}
+        body: dict = {
+            "errorMessage": f"Internal error while running the callback (error id "
+            f"{error_id}); the service log has the details"
+        }
     else:
         body = {
             "error": {
                 "code": "internal_error",
-                "message": "Internal error; the service log has the details",
+                "message": f"Internal error (error id {error_id}); the service "
+                "log has the details",
+                "error_id": error_id,
             }
         }
     return JSONResponse(body, status_code=500)
