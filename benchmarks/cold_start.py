@@ -331,7 +331,7 @@ def plot(summary: dict, path: Path) -> None:
 
 
 def sizes(quick: bool) -> dict:
-    return {"functions": 20, "rounds": 2} if quick else {"functions": 1000, "rounds": 3}
+    return {"functions": 20, "rounds": 1} if quick else {"functions": 1000, "rounds": 3}
 
 
 def run(
