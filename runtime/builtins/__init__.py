@@ -15,6 +15,7 @@ from runtime.builtins import (  # noqa: F401
     maps,
     numbers,
     text,
+    text_codes,
     web,
     xml_text,
 )

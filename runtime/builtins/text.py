@@ -132,7 +132,7 @@ def last_index_of(ctx, text, search):
 MAX_IGNORE_CASE_INPUT = 300 * 1024
 
 
-def _check_300_kb(text: str, function: str) -> None:
+def check_300_kb(text: str, function: str) -> None:
     if len(text) * 4 <= MAX_IGNORE_CASE_INPUT:
         return  # at most four UTF-8 bytes per character, so surely small enough
     size = len(text.encode("utf-8"))
@@ -161,7 +161,7 @@ def get_prefix(ctx, text, search):
 
 @register(T, "getPrefixIgnoreCase", min_args=1, returns=TEXT)
 def get_prefix_ignore_case(ctx, text, search):
-    _check_300_kb(text, "getPrefixIgnoreCase")
+    check_300_kb(text, "getPrefixIgnoreCase")
     search = text_arg(search, "getPrefixIgnoreCase")
     start, _ = _find_ignore_case(ctx, text, search)
     return None if start < 0 else text[:start]
@@ -257,7 +257,7 @@ def replace_first(ctx, text, search, replacement, literal=None):
 
 @register(T, "replaceAllIgnoreCase", min_args=2, max_args=3, returns=TEXT)
 def replace_all_ignore_case(ctx, text, search, replacement, literal=None):
-    _check_300_kb(text, "replaceAllIgnoreCase")
+    check_300_kb(text, "replaceAllIgnoreCase")
     return _replace(
         ctx, "replaceAllIgnoreCase", text, search, replacement, literal, True, 0
     )
@@ -265,7 +265,7 @@ def replace_all_ignore_case(ctx, text, search, replacement, literal=None):
 
 @register(T, "replaceFirstIgnoreCase", min_args=2, max_args=3, returns=TEXT)
 def replace_first_ignore_case(ctx, text, search, replacement, literal=None):
-    _check_300_kb(text, "replaceFirstIgnoreCase")
+    check_300_kb(text, "replaceFirstIgnoreCase")
     return _replace(
         ctx, "replaceFirstIgnoreCase", text, search, replacement, literal, True, 1
     )
