@@ -213,7 +213,30 @@ def check_document(document: object) -> dict:
                 "versions": versions,
             }
         )
+    _reject_duplicates(functions, ("id", "name"), "global functions")
+    _reject_duplicates(callbacks, ("id", "name", "api_name", "token"), "callbacks")
     return {"portal": portal, "global_functions": functions, "callbacks": callbacks}
+
+
+def _reject_duplicates(items: list[dict], fields: tuple[str, ...], kind: str):
+    """Raise ``InvalidInput`` if two items share a value that must be unique.
+
+    Names compare without case, as the database's unique indexes do.
+    """
+    for field in fields:
+        seen: set[object] = set()
+        for item in items:
+            value = item[field]
+            if value is None:
+                continue
+            key = value.lower() if field in ("name", "api_name") else value
+            if key in seen:
+                shown = "an auth token" if field == "token" else repr(value)
+                raise InvalidInput(
+                    f"Invalid import document: two {kind} have the same {field} "
+                    f"({shown}); remove or rename one of them"
+                )
+            seen.add(key)
 
 
 # Importing

@@ -265,3 +265,23 @@ def test_cli_export_unknown_portal(tmp_path, capsys):
     assert code == 1
     assert "Portal 9 not found" in capsys.readouterr().err
     assert not (tmp_path / "out.json").exists()
+
+
+def test_import_rejects_duplicate_names(tmp_path, monkeypatch):
+    with running_server(tmp_path / "data", monkeypatch) as live:
+        build_portal(live)
+        document = live.admin.get(f"{API}/export").json()
+        copy = json.loads(json.dumps(document["callbacks"][0]))
+        copy["id"] = 999
+        copy["api_name"] = "other"
+        copy["name"] = copy["name"].upper()
+        document["callbacks"].append(copy)
+        portal = live.admin.post("/api/v1/portals", json={"name": "Third"}).json()
+        response = live.admin.post(
+            f"/api/v1/portals/{portal['id']}/import", json=document
+        )
+        assert response.status_code == 400
+        message = response.json()["error"]["message"]
+        assert "two callbacks have the same name" in message
+        listed = live.admin.get(f"/api/v1/portals/{portal['id']}/callbacks").json()
+        assert listed["total"] == 0

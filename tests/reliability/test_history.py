@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 
+from server.settings import SettingsError, load_settings
 from tests.server.live import create_callback, running_server
 
 SECRET_VALUE = "hunter2-password"
@@ -277,3 +278,17 @@ def test_locked_database_delays_rows(live):
         blocker.close()
     assert executions(live, record["id"]).json()["total"] == 1
     assert live.service.history.pending == 0
+
+
+def test_history_settings_from_file_and_environment(tmp_path):
+    (tmp_path / "settings.toml").write_text(
+        "history_max_rows = 50\nhistory_max_age_days = 7\n"
+    )
+    settings = load_settings(tmp_path, environ={})
+    assert settings.history_max_rows == 50
+    assert settings.history_max_age_days == 7.0
+    environment = {"DELUGE_CALLBACKS_HISTORY_MAX_AGE_DAYS": "0.5"}
+    assert load_settings(tmp_path, environ=environment).history_max_age_days == 0.5
+    for name, value in (("HISTORY_MAX_ROWS", "0"), ("HISTORY_MAX_AGE_DAYS", "-1")):
+        with pytest.raises(SettingsError, match=f"setting '{name.lower()}'"):
+            load_settings(tmp_path, environ={f"DELUGE_CALLBACKS_{name}": value})
