@@ -352,8 +352,22 @@ def check_return_type(value: object, return_type: str | None) -> object:
     )
 
 
+# Declared return types whose values are of one Python class, for the fast
+# path of ``returned``; any other value goes through check_return_type.
+_RETURN_CLASSES = {
+    name: {TEXT: str, NUMBER: int, DECIMAL: float, BOOLEAN: bool, MAP: dict}[kind]
+    for name, kind in TYPE_ALIASES.items()
+    if kind in (TEXT, NUMBER, DECIMAL, BOOLEAN, MAP)
+}
+
+
 def returned(value: object, return_type: str) -> object:
-    """Check the value a global function returns against its declared type."""
+    """Check the value a global function returns against its declared type.
+
+    ``return_type`` is the declared type in lower case.
+    """
+    if value.__class__ is _RETURN_CLASSES.get(return_type):
+        return value
     return check_return_type(value, return_type)
 
 

@@ -124,3 +124,38 @@ def test_parameter_condition_is_still_checked():
     program = load_program(result.code)
     assert program.run({"flag": True}).output == 1
     assert "must be a BOOLEAN" in program.run({"flag": None}).error
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "%"])
+def test_unknown_operands_match_operators(op):
+    helpers = {"+": operators.add, "-": operators.sub, "*": operators.mul,
+               "/": operators.div, "%": operators.mod}  # fmt: skip
+    program = program_for(f"return a {op} b;", ["a", "b"])
+    ctx = ExecutionContext()
+    numbers = [7, -7, 3, -3, 2.5, -0.5, 0]
+    for a in numbers:
+        for b in numbers:
+            outcome = program.run({"a": a, "b": b})
+            try:
+                expected = helpers[op](ctx, a, b)
+            except Exception as error:  # noqa: BLE001  (compared by message)
+                assert outcome.error.startswith(str(error)), (a, op, b)
+                continue
+            assert outcome.output == expected, (a, op, b)
+
+
+def test_global_function_return_fast_path():
+    from benchmarks.execution_cases import GlobalSource
+
+    functions = {
+        "half": GlobalSource("half", [("n", "int")], "float", "return n / 2.0;"),
+        "nothing": GlobalSource("nothing", [], "float", "return null;"),
+        "name": GlobalSource("name", [("m", "map")], "string", 'return m.get("k");'),
+    }
+    source = "return {half(3), nothing()};"
+    result = compile_function(source, resolve_global=functions.get)
+    assert load_program(result.code).run({}).output == [1.5, None]
+    source = 'return name({"k": 4});'
+    result = compile_function(source, resolve_global=functions.get)
+    outcome = load_program(result.code).run({})
+    assert outcome.error.startswith("Invalid return type")
