@@ -292,3 +292,24 @@ def test_history_settings_from_file_and_environment(tmp_path):
     for name, value in (("HISTORY_MAX_ROWS", "0"), ("HISTORY_MAX_AGE_DAYS", "-1")):
         with pytest.raises(SettingsError, match=f"setting '{name.lower()}'"):
             load_settings(tmp_path, environ={f"DELUGE_CALLBACKS_{name}": value})
+
+
+def test_secret_redacted_after_restart(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    with running_server(data, monkeypatch) as live:
+        record = publish(
+            live,
+            name="keyed",
+            api_name="keyed",
+            return_type="string",
+            parameters=[{"name": "key", "type": "string", "secret": True}],
+            script='info key; return "ok";',
+        )
+    # The new process loads the program from the disk cache, not the database.
+    with running_server(data, monkeypatch) as live:
+        answer = invoke(live, record["url"], f'{{"key": "{SECRET_VALUE}"}}')
+        assert answer.json() == {"output": "ok"}
+        assert live.status()["loader"]["disk_hits"] == 1
+        [row] = executions(live, record["id"]).json()["executions"]
+        assert row["arguments"] == {"key": "[secret]"}
+        assert row["info"] == ["[secret]"]
