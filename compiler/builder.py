@@ -271,7 +271,7 @@ class TreeBuilder(Transformer):
         token = children[0]
         text = str(token)
         if len(text) > _MAX_NUMBER_DIGITS:
-            # int() of thousands of digits is slow and may raise; no such
+            # int() of thousands of digits is slow and may raise, and no such
             # literal fits a NUMBER anyway.
             self.error(
                 token.line,

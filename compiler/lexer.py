@@ -104,7 +104,7 @@ class DelugeLexer:
     def tokens(
         self, text: str, stack: list, pos: int = 0, line: int = 1, line_start: int = 0
     ):
-        """Yield the tokens of ``text`` from ``pos``; ``stack`` is the parser's.
+        """Yield the tokens of ``text`` from ``pos``, reading the parser's ``stack``.
 
         Raises ``LexError`` where no terminal matches.
         """

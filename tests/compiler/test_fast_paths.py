@@ -95,21 +95,21 @@ def test_method_on_map_literal_is_bound():
     assert load_program(result.code).run({}).output == 1
 
 
-def test_bound_method_result_types_allow_direct_compare():
+def test_method_results_allow_direct_compare():
     source = 's = "abc";\nn = s.length();\nreturn n > 2 && s.toUpperCase() == "ABC";'
     result = compile_function(source)
     assert "op_gt" not in result.python_source
     assert load_program(result.code).run({}).output is True
 
 
-def test_condition_on_boolean_method_needs_no_check():
+def test_boolean_method_condition_unchecked():
     source = 'm = {"a": 1};\nif (m.containsKey("a"))\n{\n    return 1;\n}\nreturn 2;'
     result = compile_function(source)
     assert "op_cond" not in result.python_source
     assert load_program(result.code).run({}).output == 1
 
 
-def test_boolean_variable_condition_needs_no_check():
+def test_boolean_variable_condition_unchecked():
     source = "flag = x > 1;\nif (flag)\n{\n    return 1;\n}\nreturn 2;"
     result = compile_function(source, parameters=[("x", None)])
     assert "op_cond" not in result.python_source
@@ -118,7 +118,7 @@ def test_boolean_variable_condition_needs_no_check():
     assert program.run({"x": 0}).output == 2
 
 
-def test_parameter_condition_is_still_checked():
+def test_parameter_condition_checked():
     source = "if (flag)\n{\n    return 1;\n}\nreturn 2;"
     result = compile_function(source, parameters=[("flag", "bool")])
     program = load_program(result.code)
@@ -144,7 +144,7 @@ def test_unknown_operands_match_operators(op):
             assert outcome.output == expected, (a, op, b)
 
 
-def test_global_function_return_fast_path():
+def test_global_return_fast_path():
     from benchmarks.execution_cases import GlobalSource
 
     functions = {
