@@ -8,6 +8,7 @@ from runtime.builtins import (  # noqa: F401
     collections,
     conversion,
     crypto,
+    date_spans,
     datetimes,
     encoding,
     json_xml,

@@ -42,7 +42,7 @@ def to_datetime(ctx, value, function: str) -> DateTime:
     raise DelugeError(f"{function}: expected a date-time, got {describe(value)}")
 
 
-def _getter_input(ctx, value) -> DateTime | None:
+def getter_input(ctx, value) -> DateTime | None:
     """Read a getter's receiver, or return None for defects that give null."""
     if type(value) is DateTime:
         return value
@@ -147,7 +147,7 @@ for _unit_name, _unit in _UNITS.items():
 
 def _getter(name: str, extract):
     def get(ctx, value):
-        moment = _getter_input(ctx, value)
+        moment = getter_input(ctx, value)
         return None if moment is None else extract(moment.moment)
 
     get.__name__ = name
@@ -171,7 +171,7 @@ for (_name, _aliases), _extract in _GETTERS.items():
     )
 
 
-def _weekday_number(value, function: str) -> int:
+def weekday_number(value, function: str) -> int:
     """Read a day of the week as 1 (Sunday) to 7, from a number or a name."""
     if type(value) is str and not value.strip().isdigit():
         name = value.strip().lower()
@@ -190,10 +190,10 @@ def _weekday_number(value, function: str) -> int:
 @register(DATE_INPUTS, "getWeekOfYear", max_args=1, returns=NUMBER)
 def get_week_of_year(ctx, value, start_day=None):
     """Return the week number; weeks start on Sunday unless ``start_day`` is set."""
-    moment = _getter_input(ctx, value)
+    moment = getter_input(ctx, value)
     if moment is None:
         return None
-    first = 0 if start_day is None else _weekday_number(start_day, "getWeekOfYear") - 1
+    first = 0 if start_day is None else weekday_number(start_day, "getWeekOfYear") - 1
     return week_of_year(moment.moment.date(), first)[1]
 
 
@@ -240,7 +240,7 @@ def _weekend_days(value, function: str) -> set[int]:
         items = [items]
     days = set()
     for item in items:
-        deluge_day = _weekday_number(item, function)  # 1 is Sunday
+        deluge_day = weekday_number(item, function)  # 1 is Sunday
         days.add((deluge_day + 5) % 7)
     if len(days) == 7:
         raise DelugeError(f"{function}: every day of the week is a weekend day")
@@ -266,7 +266,7 @@ def _business_days(ctx, start: date, end: date, weekends, holidays):
             yield day
 
 
-def _split_options(ctx, function: str, options: tuple):
+def split_options(ctx, function: str, options: tuple):
     weekends = options[0] if options else None
     holidays = options[1] if len(options) > 1 else None
     return _weekend_days(weekends, function), _holiday_dates(ctx, holidays, function)
@@ -281,7 +281,7 @@ def workday(ctx, value, count, *options):
         return moment
     if count > 100_000:
         raise DelugeError(f"workday: count {count} is larger than 100000")
-    weekends, holidays = _split_options(ctx, "workday", options)
+    weekends, holidays = split_options(ctx, "workday", options)
     day = _local_date(moment)
     while count > 0:
         day += timedelta(days=1)
@@ -306,7 +306,7 @@ def _span(ctx, function, value, end):
 def work_days_between(ctx, value, end, *options):
     """Count business days after the start up to the end, negative if reversed."""
     first, last = _span(ctx, "workDaysBetween", value, end)
-    weekends, holidays = _split_options(ctx, "workDaysBetween", options)
+    weekends, holidays = split_options(ctx, "workDaysBetween", options)
     if last >= first:
         return sum(1 for _ in _business_days(ctx, first, last, weekends, holidays))
     return -sum(1 for _ in _business_days(ctx, last, first, weekends, holidays))
@@ -317,7 +317,7 @@ def work_days_between(ctx, value, end, *options):
 def work_days_list(ctx, value, end, *options):
     """List the business days after the start up to the end, empty if reversed."""
     first, last = _span(ctx, "workDaysList", value, end)
-    weekends, holidays = _split_options(ctx, "workDaysList", options)
+    weekends, holidays = split_options(ctx, "workDaysList", options)
     tz = ctx.tz
     days = [
         DateTime.from_local(tz, day.year, day.month, day.day, has_time=False)

@@ -1,0 +1,181 @@
+"""DATE-TIME built-ins for business days, spans between dates and week starts.
+
+These are the functions of Zoho's date-time list that ``datetimes.py`` does
+not cover. ``monthsBetween`` and ``yearsBetween`` count 30-day months and
+365-day years, as the monthsDiff and yearsDiff pages state, while
+``monthsDiff``, ``yearsDiff``, ``totalMonths`` and ``totalYears`` count
+calendar months and years. Weeks start on Sunday.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from runtime.builtins.datetimes import (
+    DATE_INPUTS,
+    add_days,
+    getter_input,
+    split_options,
+    to_datetime,
+    weekday_number,
+)
+from runtime.builtins.support import int_arg, register
+from runtime.dates import DateTime
+from runtime.errors import DelugeError
+from runtime.values import DATETIME, NUMBER
+
+_MS_PER_HOUR = 3_600_000
+_MS_PER_DAY = 24 * _MS_PER_HOUR
+_MAX_BUSINESS_DAYS = 100_000
+
+
+def _truncate(numerator: int, denominator: int) -> int:
+    """Divide, rounding toward zero as Java's integer division does."""
+    quotient = abs(numerator) // denominator
+    return quotient if numerator >= 0 else -quotient
+
+
+def _shift_business_days(ctx, value, count, options, sign: int, function: str):
+    moment = to_datetime(ctx, value, function)
+    count = int_arg(count, function, "count")
+    if count < 0:
+        count, sign = -count, -sign
+    if count > _MAX_BUSINESS_DAYS:
+        raise DelugeError(f"{function}: count {count} is larger than 100000")
+    weekends, holidays = split_options(ctx, function, options)
+    steps = 0
+    day = moment.moment.date()
+    while count > 0:
+        day += timedelta(days=sign)
+        steps += sign
+        if day.weekday() not in weekends and day not in holidays:
+            count -= 1
+    # The wall-clock time is kept, as addDay keeps it.
+    return add_days(moment, steps, function)
+
+
+@register(DATE_INPUTS, "addBusinessDay", min_args=1, max_args=3, returns=DATETIME)
+def add_business_day(ctx, value, count, *options):
+    """Add business days, Monday to Friday unless weekends are given.
+
+    Unlike ``workday``, the time of day is kept and a negative count moves
+    back. Holidays, when given, are skipped too.
+    """
+    return _shift_business_days(ctx, value, count, options, 1, "addBusinessDay")
+
+
+@register(DATE_INPUTS, "subBusinessDay", min_args=1, max_args=3, returns=DATETIME)
+def sub_business_day(ctx, value, count, *options):
+    """Subtract business days, the mirror of ``addBusinessDay``."""
+    return _shift_business_days(ctx, value, count, options, -1, "subBusinessDay")
+
+
+def _elapsed_ms(ctx, start, end, function: str) -> int:
+    first = to_datetime(ctx, start, function)
+    last = to_datetime(ctx, end, function)
+    return last.epoch_ms() - first.epoch_ms()
+
+
+@register(DATE_INPUTS, "hoursBetween", min_args=1, returns=NUMBER)
+def hours_between(ctx, start, end):
+    """Count whole hours from start to end, negative when end is earlier.
+
+    NOTE: Zoho's page states that minutes and seconds are not counted. This reads
+    that as truncating the elapsed time to whole hours.
+    """
+    return _truncate(_elapsed_ms(ctx, start, end, "hoursBetween"), _MS_PER_HOUR)
+
+
+@register(DATE_INPUTS, "monthsBetween", min_args=1, returns=NUMBER)
+def months_between(ctx, start, end):
+    """Count 30-day months from start to end, as the monthsDiff page states."""
+    elapsed = _elapsed_ms(ctx, start, end, "monthsBetween")
+    return _truncate(elapsed, 30 * _MS_PER_DAY)
+
+
+@register(DATE_INPUTS, "yearsBetween", min_args=1, returns=NUMBER)
+def years_between(ctx, start, end):
+    """Count 365-day years from start to end, as the yearsDiff page states."""
+    elapsed = _elapsed_ms(ctx, start, end, "yearsBetween")
+    return _truncate(elapsed, 365 * _MS_PER_DAY)
+
+
+def _calendar_months(ctx, start, end, function: str) -> int:
+    """Count whole calendar months from start to end, negative when earlier.
+
+    A month is complete when the end reaches the same day and time of a later
+    month, so 31-Jan to 28-Feb is 0 months and 01-Feb to 01-Mar is 1.
+    """
+    first = to_datetime(ctx, start, function).moment
+    last = to_datetime(ctx, end, function).in_zone(first.tzinfo).moment
+    sign = 1
+    if last < first:
+        first, last, sign = last, first, -1
+    months = (last.year - first.year) * 12 + (last.month - first.month)
+    start_key = (first.day, first.time())
+    end_key = (last.day, last.time())
+    if end_key < start_key:
+        months -= 1
+    return sign * months
+
+
+@register(DATE_INPUTS, "monthsDiff", aliases=("totalMonth", "totalMonths"),
+          min_args=1, returns=NUMBER)  # fmt: skip
+def months_diff(ctx, start, end):
+    """Count whole calendar months from start to end (the monthsDiff page)."""
+    return _calendar_months(ctx, start, end, "monthsDiff")
+
+
+@register(DATE_INPUTS, "yearsDiff", aliases=("totalYear", "totalYears"),
+          min_args=1, returns=NUMBER)  # fmt: skip
+def years_diff(ctx, start, end):
+    """Count whole calendar years from start to end, so leap years count 366 days."""
+    return _truncate(_calendar_months(ctx, start, end, "yearsDiff"), 12)
+
+
+@register(DATE_INPUTS, "toStartOfMonth", returns=DATETIME)
+def to_start_of_month(ctx, value):
+    """Return the first day of the value's month at 00:00:00.
+
+    Text with a getter's defects (a month under three letters, a field with
+    too many digits) gives null, as for toStartOfWeek.
+    """
+    value = getter_input(ctx, value)
+    if value is None:
+        return None
+    moment = value.moment
+    return DateTime.from_local(moment.tzinfo, moment.year, moment.month, 1)
+
+
+@register(DATE_INPUTS, "toStartOfWeek", returns=DATETIME)
+def to_start_of_week(ctx, value):
+    """Return the Sunday that starts the value's week, at 00:00:00.
+
+    As the page states, text with a getter's defects gives null.
+    """
+    value = getter_input(ctx, value)
+    if value is None:
+        return None
+    moment = value.moment
+    sunday = moment.date() - timedelta(days=(moment.weekday() + 1) % 7)
+    return DateTime.from_local(moment.tzinfo, sunday.year, sunday.month, sunday.day)
+
+
+def _weekday_step(ctx, value, day_name, direction: int, function: str):
+    moment = to_datetime(ctx, value, function).date_only()
+    wanted = (weekday_number(day_name, function) + 5) % 7  # Python's Monday is 0
+    current = moment.moment.weekday()
+    distance = (wanted - current) * direction % 7 or 7
+    return add_days(moment, direction * distance, function).date_only()
+
+
+@register(DATE_INPUTS, "nextWeekDay", min_args=1, returns=DATETIME)
+def next_week_day(ctx, value, day_name):
+    """Return the next date, after the value, that falls on the named day."""
+    return _weekday_step(ctx, value, day_name, 1, "nextWeekDay")
+
+
+@register(DATE_INPUTS, "previousWeekDay", min_args=1, returns=DATETIME)
+def previous_week_day(ctx, value, day_name):
+    """Return the last date, before the value, that falls on the named day."""
+    return _weekday_step(ctx, value, day_name, -1, "previousWeekDay")

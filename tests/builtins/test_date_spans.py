@@ -1,0 +1,73 @@
+"""Tests of business-day shifts, spans between dates and week starts."""
+
+import pytest
+
+from tests.builtins.deluge import error_of, value_of
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("return '18-Mar-2019 09:00:00'.subBusinessDay(1);", "15-Mar-2019 09:00:00"),
+        ("return '18-Mar-2019'.addBusinessDay(-1);", "15-Mar-2019 00:00:00"),
+        ("return '15-Mar-2019'.addBusinessDay(0);", "15-Mar-2019 00:00:00"),
+        (
+            "return '15-Mar-2019'.addBusinessDay(1, {\"Sunday\"});",
+            "16-Mar-2019 00:00:00",
+        ),
+        (
+            (
+                'return \'15-Mar-2019\'.addBusinessDay(1, {"Saturday", "Sunday"}, '
+                "{'18-Mar-2019'});"
+            ),
+            "19-Mar-2019 00:00:00",
+        ),
+    ],
+)
+def test_business_day_shifts(script, expected):
+    assert value_of(script) == expected
+
+
+def test_business_day_count_limit():
+    assert "larger than 100000" in error_of(
+        "return '15-Mar-2019'.addBusinessDay(100001);"
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("return '01-Jan-2024 10:59:59'.hoursBetween('01-Jan-2024 11:59:58');", 0),
+        ("return '01-Jan-2024 11:00:00'.hoursBetween('01-Jan-2024 09:30:00');", -1),
+        ("return '31-Jan-2020'.monthsDiff('29-Feb-2020');", 0),
+        ("return '29-Feb-2020'.monthsDiff('31-Jan-2020');", 0),
+        ("return '31-Mar-2020'.monthsDiff('01-Jan-2020');", -2),
+        ("return '01-Jan-2020'.monthsBetween('31-Jan-2020');", 1),
+        ("return '01-Jan-2020'.yearsBetween('30-Dec-2020');", 0),
+        ("return '01-Mar-2019'.totalMonths('01-Mar-2020');", 12),
+    ],
+)
+def test_spans(script, expected):
+    assert value_of(script) == expected
+
+
+def test_spans_across_daylight_saving():
+    # 10-Mar-2024 02:00 is skipped in Los Angeles, so these are 23 hours apart.
+    script = "return '10-Mar-2024 00:00:00'.hoursBetween('11-Mar-2024 00:00:00');"
+    assert value_of(script, tz="America/Los_Angeles") == 23
+
+
+def test_week_and_month_starts():
+    assert value_of("return '01-Mar-2019 23:00:00'.toStartOfMonth();") == (
+        "01-Mar-2019 00:00:00"
+    )
+    assert value_of("return '16-Mar-2019'.toStartOfWeek();") == "10-Mar-2019 00:00:00"
+
+
+def test_previous_week_day():
+    assert value_of("return '20-Jul-2021'.previousWeekDay(\"Sunday\");") == (
+        "18-Jul-2021"
+    )
+    assert "not a day of the week" in error_of(
+        "return '20-Jul-2021'.nextWeekDay(\"Funday\");"
+    )
