@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from cache.directory import CacheDirectoryError
+from server.cli_data import add_data_dir_options, explain_unresolved, open_portal
 from server.cli_source import UsageError, read_source
 from server.settings import SettingsError
 
@@ -53,8 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=30,
         metavar="SECONDS",
-        help="on SIGTERM or SIGINT, wait this long for in-flight requests "
-        "(default 30)",
+        help="on SIGTERM or SIGINT, wait this long for in-flight requests (default 30)",
     )
 
     compile_ = commands.add_parser(
@@ -62,17 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compile_.add_argument("file", type=Path)
     _add_signature_options(compile_)
+    add_data_dir_options(compile_)
 
     check = commands.add_parser(
         "check", help="parse and check every .dg file under the paths"
     )
     check.add_argument("paths", nargs="+", type=Path)
     check.add_argument("--format", choices=("text", "json"), default="text")
+    add_data_dir_options(check)
 
     run = commands.add_parser("run", help="run a .dg file and print the response")
     run.add_argument("file", type=Path)
     run.add_argument("--arguments", default="{}", help="the arguments as a JSON object")
     _add_signature_options(run)
+    add_data_dir_options(run)
 
     from server.cli_profile import add_profile_parser
 
@@ -116,16 +119,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _compile(source):
+def _compile(source, portal=None):
+    """Compile a ``.dg`` source, resolving global functions from ``portal``."""
     from compiler import compile_function
 
-    return compile_function(
+    result = compile_function(
         source.script,
         name=source.name,
         parameters=[(p["name"], p["type"]) for p in source.parameters],
         return_type=source.return_type,
+        resolve_global=None if portal is None else portal.resolve_global(),
         filename=str(source.path),
     )
+    result.diagnostics = explain_unresolved(result.diagnostics, portal)
+    return result
 
 
 def _print_diagnostics(result, filename: str) -> None:
@@ -135,7 +142,12 @@ def _print_diagnostics(result, filename: str) -> None:
 
 def compile_command(options) -> int:
     source = read_source(options.file, options.param, options.return_type)
-    result = _compile(source)
+    portal = open_portal(options.data_dir, options.portal)
+    try:
+        result = _compile(source, portal)
+    finally:
+        if portal is not None:
+            portal.close()
     _print_diagnostics(result, str(options.file))
     if not result.ok:
         return 1
@@ -144,6 +156,17 @@ def compile_command(options) -> int:
 
 
 def run_command(options) -> int:
+    source = read_source(options.file, options.param, options.return_type)
+    portal = open_portal(options.data_dir, options.portal)
+    try:
+        return _run_source(options, source, portal)
+    finally:
+        if portal is not None:
+            portal.close()
+
+
+def _run_source(options, source, portal) -> int:
+    from runtime.http_transport import OutboundClient, OutboundPolicy
     from runtime.limits import Limits
     from runtime.program import load_program
     from server.arguments_check import convert_invocation_arguments
@@ -151,12 +174,11 @@ def run_command(options) -> int:
     from server.execution import encode_output, response_limit_message, run_program
     from server.request_body import parse_json
 
-    source = read_source(options.file, options.param, options.return_type)
-    result = _compile(source)
+    result = _compile(source, portal)
     _print_diagnostics(result, str(options.file))
     if not result.ok:
         return 1
-    limits = Limits()
+    limits = Limits() if portal is None else portal.settings.limits
     try:
         raw = parse_json(options.arguments, limits.nesting_depth, what="--arguments")
         if not isinstance(raw, dict):
@@ -166,12 +188,24 @@ def run_command(options) -> int:
     except InvalidInput as exc:
         print(json.dumps({"errorMessage": exc.message}, ensure_ascii=False))
         return 1
+    options_of_run: dict = {
+        "time_zone": os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC"),
+    }
+    if portal is not None:
+        policy = OutboundPolicy.from_settings(portal.settings.outbound_allow_list)
+        options_of_run = {
+            "time_zone": portal.time_zone,
+            "outbound": OutboundClient(policy),
+            "connections": portal.connections.resolver(portal.portal_id)
+            if portal.connections is not None
+            else None,
+        }
     outcome = run_program(
         load_program(result.code),
         arguments,
         limits=limits,
-        time_zone=os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC"),
         return_type=source.return_type,
+        **options_of_run,
     )
     for line in outcome.info:
         print(f"info: {line}", file=sys.stderr)

@@ -161,6 +161,38 @@ def compile_error_of(result, what: str) -> CompileFailed:
     return CompileFailed(summary, diagnostics=errors)
 
 
+def global_resolver(storage: Storage, portal_id: int, overrides: dict | None = None):
+    """Return the compiler's ``resolve_global`` callable for a portal's functions.
+
+    ``overrides`` maps global function ids to unsaved versions to compile
+    against instead of the stored ones.
+    """
+
+    def resolve(name: str) -> GlobalFunctionSource | None:
+        if not name.lower().startswith(GLOBAL_PREFIX):
+            return None
+        suffix = name[len(GLOBAL_PREFIX) :]
+        # Ids are SQLite integers (at most 19 digits), written in ASCII digits.
+        if not (suffix.isascii() and suffix.isdigit()) or len(suffix) > 18:
+            return None
+        if overrides and int(suffix) in overrides:
+            return overrides[int(suffix)]
+        try:
+            row = storage.get_global_function(portal_id, int(suffix))
+        except NotFound:
+            return None
+        return GlobalFunctionSource(
+            id=row["id"],
+            version=row["current_version"],
+            name=f"{GLOBAL_PREFIX}{row['id']}",
+            parameters=[(p["name"], p["type"]) for p in row["parameters"]],
+            return_type=row["return_type"],
+            script=row["script"],
+        )
+
+    return resolve
+
+
 class ProgramLoader:
     """Compiles versions, stores them in the cache and loads them for invocations."""
 
@@ -176,34 +208,8 @@ class ProgramLoader:
     # Compiling
 
     def resolver(self, portal_id: int, overrides: dict | None = None):
-        """Return the ``resolve_global`` callable of the compiler for a portal.
-
-        ``overrides`` maps global function ids to unsaved versions to compile
-        against instead of the stored ones.
-        """
-
-        def resolve(name: str) -> GlobalFunctionSource | None:
-            if not name.lower().startswith(GLOBAL_PREFIX):
-                return None
-            suffix = name[len(GLOBAL_PREFIX) :]
-            if not suffix.isdigit():
-                return None
-            if overrides and int(suffix) in overrides:
-                return overrides[int(suffix)]
-            try:
-                row = self.storage.get_global_function(portal_id, int(suffix))
-            except NotFound:
-                return None
-            return GlobalFunctionSource(
-                id=row["id"],
-                version=row["current_version"],
-                name=f"{GLOBAL_PREFIX}{row['id']}",
-                parameters=[(p["name"], p["type"]) for p in row["parameters"]],
-                return_type=row["return_type"],
-                script=row["script"],
-            )
-
-        return resolve
+        """Return the ``resolve_global`` callable of the compiler for a portal."""
+        return global_resolver(self.storage, portal_id, overrides)
 
     def compile_source(
         self,

@@ -49,9 +49,11 @@ def internal_errors(caplog) -> list[logging.LogRecord]:
 
 def test_admin_route_returns_json_500(damaged_copy, monkeypatch, caplog):
     _, copy = damaged_copy
-    with running_server(copy, monkeypatch) as live:
-        with caplog.at_level(logging.ERROR, logger="server.app"):
-            response = live.admin.get("/api/v1/portals/1/callbacks/1")
+    with (
+        running_server(copy, monkeypatch) as live,
+        caplog.at_level(logging.ERROR, logger="server.app"),
+    ):
+        response = live.admin.get("/api/v1/portals/1/callbacks/1")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/json"
     error = response.json()["error"]
