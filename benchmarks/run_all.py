@@ -172,6 +172,11 @@ def run_execution_speed(output_dir: Path, quick: bool, command: str) -> str:
     if not written.exists():
         return "ran, but wrote no execution_speed.md in the output directory"
     text = written.read_text(encoding="utf-8")
+    if "Command: `" not in text:
+        with written.open("a", encoding="utf-8") as handle:
+            handle.write(
+                f"\nMachine: {machine_description()}.\n\nCommand: `{command}`\n"
+            )
     for line in text.splitlines():
         if line.startswith("Median Deluge / Python"):
             return line.strip()
