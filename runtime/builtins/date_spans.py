@@ -9,13 +9,13 @@ calendar months and years. Weeks start on Sunday.
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from runtime.builtins.datetimes import (
     DATE_INPUTS,
     add_days,
     getter_input,
     split_options,
+    step_date,
     to_datetime,
     weekday_number,
 )
@@ -46,7 +46,7 @@ def _shift_business_days(ctx, value, count, options, sign: int, function: str):
     steps = 0
     day = moment.moment.date()
     while count > 0:
-        day += timedelta(days=sign)
+        day = step_date(day, sign, function)
         steps += sign
         if day.weekday() not in weekends and day not in holidays:
             count -= 1
@@ -157,7 +157,7 @@ def to_start_of_week(ctx, value):
     if value is None:
         return None
     moment = value.moment
-    sunday = moment.date() - timedelta(days=(moment.weekday() + 1) % 7)
+    sunday = step_date(moment.date(), -((moment.weekday() + 1) % 7), "toStartOfWeek")
     return DateTime.from_local(moment.tzinfo, sunday.year, sunday.month, sunday.day)
 
 

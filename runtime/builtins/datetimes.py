@@ -266,6 +266,14 @@ def _business_days(ctx, start: date, end: date, weekends, holidays):
             yield day
 
 
+def step_date(day: date, days: int, function: str) -> date:
+    """Move a calendar date by ``days``, as a Deluge error past year 1 or 9999."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise DelugeError(f"{function}: the resulting date is out of range") from None
+
+
 def split_options(ctx, function: str, options: tuple):
     weekends = options[0] if options else None
     holidays = options[1] if len(options) > 1 else None
@@ -284,7 +292,7 @@ def workday(ctx, value, count, *options):
     weekends, holidays = split_options(ctx, "workday", options)
     day = _local_date(moment)
     while count > 0:
-        day += timedelta(days=1)
+        day = step_date(day, 1, "workday")
         if day.weekday() not in weekends and day not in holidays:
             count -= 1
     return DateTime.from_local(moment.tz, day.year, day.month, day.day, has_time=False)
