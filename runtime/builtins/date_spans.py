@@ -9,7 +9,6 @@ calendar months and years. Weeks start on Sunday.
 
 from __future__ import annotations
 
-
 from runtime.builtins.datetimes import (
     DATE_INPUTS,
     add_days,

@@ -71,3 +71,17 @@ def test_previous_week_day():
     assert "not a day of the week" in error_of(
         "return '20-Jul-2021'.nextWeekDay(\"Funday\");"
     )
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "return '01-Jan-9999'.addBusinessDay(100000);",
+        "return '01-Jan-0001'.subBusinessDay(10);",
+        "return '01-Jan-0001'.toStartOfWeek();",
+        "return '01-Jan-9999'.workday(100000);",
+        "return '31-Dec-9999'.nextWeekDay(\"Monday\");",
+    ],
+)
+def test_dates_past_the_calendar_are_errors(script):
+    assert "the resulting date is out of range" in error_of(script)
