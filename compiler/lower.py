@@ -20,7 +20,7 @@ from compiler import nodes as n
 from compiler import pyast as py
 from compiler.lower_expressions import LEGACY_HTTP, TASK_WORDS, ExpressionLowering
 from compiler.types import LOOSE, infer_variables
-from runtime.dispatch import BOUND_METHODS, BOUND_PREFIX, can_bind
+from runtime.dispatch import BOUND_METHODS, BOUND_PREFIX, can_bind, is_method_name
 from runtime.values import LIST
 
 MAIN_FUNCTION = "deluge_main"
@@ -240,10 +240,14 @@ class ModuleLowering:
     def bound_method(self, receiver_type, name: str, arity: int) -> str | None:
         """Return the ``bm_`` global for a method call, or None to dispatch.
 
-        The call is bound when the receiver type is known statically; the
-        module's ``deluge_bound_methods`` table lists the bound calls.
+        The module's ``deluge_bound_methods`` table lists the bound calls. A
+        call whose receiver type is known is bound only if that type has the
+        method with this many arguments.
         """
-        if receiver_type is None or not can_bind(receiver_type, name, arity):
+        if receiver_type is None:
+            if not is_method_name(name):
+                return None
+        elif not can_bind(receiver_type, name, arity):
             return None
         key = (receiver_type, arity, name)
         index = self.bound_methods.setdefault(key, len(self.bound_methods))

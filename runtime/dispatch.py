@@ -10,12 +10,13 @@ receiver that must be unwrapped) goes to the registry's function, so the
 messages stay the same. The cache is dropped when the table changes size,
 as when a built-in is registered or removed.
 
-Where the compiler knows the Deluge type of a receiver, it calls a bound
-method instead: a global ``bm_<i>`` that ``bind_methods`` defines when the
-module is loaded, from entry ``i`` of the module's table of (receiver type,
-argument count, method name) constants and the dispatch table. It calls
-the built-in directly when the receiver has the expected Python class and
-goes through ``call_method`` otherwise.
+A method call with no ``key: value`` argument calls a bound method
+instead: a global ``bm_<i>`` that ``bind_methods`` defines when the module
+is loaded, from entry ``i`` of the module's table of (receiver type or
+None, argument count, method name) constants. Each is a per-call-site
+cache of one receiver class and its built-in, seeded from the dispatch
+table when the compiler knows the receiver type. Any other receiver class
+is looked up in the table, and the error paths go through ``call_method``.
 """
 
 from __future__ import annotations
@@ -159,12 +160,26 @@ def can_bind(receiver_type: str | None, name: str, arity: int) -> bool:
     return entry.max_args is None or arity <= entry.max_args
 
 
+_method_names: dict[int, frozenset] = {}
+
+
+def is_method_name(name: str) -> bool:
+    """Tell whether any receiver type has a method ``name`` (lower case)."""
+    size = len(registry.METHODS)
+    names = _method_names.get(size)
+    if names is None:
+        names = frozenset(key for _type, key in registry.METHODS)
+        _method_names.clear()
+        _method_names[size] = names
+    return name in names
+
+
 def bind_methods(namespace: dict) -> None:
     """Define ``bm_<i>`` for entry ``i`` of the module's ``deluge_bound_methods``.
 
-    Each entry is ``(receiver type, argument count, lower-case method name)``.
-    An entry the table no longer has is bound to ``call_method``, which
-    raises the usual error.
+    Each entry is ``(receiver type or None, argument count, lower-case method
+    name)``. An entry the table no longer has is bound to ``call_method``,
+    which raises the usual error.
     """
     for index, (receiver_type, arity, name) in enumerate(
         namespace.get(BOUND_METHODS, ())
@@ -172,39 +187,77 @@ def bind_methods(namespace: dict) -> None:
         namespace[f"{BOUND_PREFIX}{index}"] = _bind(receiver_type, name, arity)
 
 
-def _bind(receiver_type: str, name: str, arity: int):
-    if can_bind(receiver_type, name, arity):
+_NO_CLASS = object()
+
+
+def _resolve(receiver: object, name: str, arity: int):
+    """Return the built-in for ``receiver.name`` with ``arity`` arguments, or None.
+
+    None sends the call to ``call_method``: for a COLLECTION or NULL
+    receiver, an unknown method or a wrong argument count.
+    """
+    if receiver.__class__ is Collection:
+        return None
+    try:
+        receiver_type = type_name(receiver)
+    except TypeError:
+        return None
+    if not can_bind(receiver_type, name, arity):
+        return None
+    return _without_pair_check(registry.lookup_method(receiver_type, name).func)
+
+
+def _bind(receiver_type: str | None, name: str, arity: int):
+    """Return the function of one call site, with a one-class cache.
+
+    The cache holds the receiver class last seen at the site and its
+    built-in, as one tuple, so that threads that share the site never see a
+    class with another class's built-in. A known receiver type seeds it.
+    """
+    cache = (_NO_CLASS, None)
+    if receiver_type is not None and can_bind(receiver_type, name, arity):
         func = _without_pair_check(registry.lookup_method(receiver_type, name).func)
-        cls = _python_class(receiver_type)
-    else:
-        func, cls = None, None
+        cache = (_python_class(receiver_type), func)
+
+    def learn(ctx, receiver, args: tuple):
+        nonlocal cache
+        func = _resolve(receiver, name, arity)
+        if func is None:
+            return call_method(ctx, receiver, name, args)
+        cache = (receiver.__class__, func)
+        return func(ctx, receiver, *args)
+
     if arity == 0:
 
         def bound(ctx, receiver):
+            cls, func = cache
             if receiver.__class__ is cls:
                 return func(ctx, receiver)
-            return call_method(ctx, receiver, name, ())
+            return learn(ctx, receiver, ())
 
     elif arity == 1:
 
         def bound(ctx, receiver, first):
+            cls, func = cache
             if receiver.__class__ is cls:
                 return func(ctx, receiver, first)
-            return call_method(ctx, receiver, name, (first,))
+            return learn(ctx, receiver, (first,))
 
     elif arity == 2:
 
         def bound(ctx, receiver, first, second):
+            cls, func = cache
             if receiver.__class__ is cls:
                 return func(ctx, receiver, first, second)
-            return call_method(ctx, receiver, name, (first, second))
+            return learn(ctx, receiver, (first, second))
 
     else:
 
         def bound(ctx, receiver, *args):
+            cls, func = cache
             if receiver.__class__ is cls:
                 return func(ctx, receiver, *args)
-            return call_method(ctx, receiver, name, args)
+            return learn(ctx, receiver, args)
 
     return bound
 

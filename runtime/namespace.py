@@ -87,11 +87,23 @@ def info(ctx, value: object) -> None:
 
 
 def concat(ctx, *parts: object) -> str:
-    """Join the operands of a ``+`` chain that builds TEXT, as text."""
+    """Join the operands of a ``+`` chain that builds TEXT, as text.
+
+    A list or map operand whose text would pass the text-length limit raises
+    before its text is built.
+    """
+    limit = ctx.limits.text_length
+    texts = []
     for part in parts:
-        check_rendered_size(part, ctx.limits.text_length)
-    text = "".join([p if p.__class__ is str else to_text(p) for p in parts])
-    if len(text) > ctx.limits.text_length:
+        cls = part.__class__
+        if cls is str:
+            texts.append(part)
+            continue
+        if cls in CONTAINERS:
+            check_rendered_size(part, limit)
+        texts.append(to_text(part))
+    text = "".join(texts)
+    if len(text) > limit:
         ctx.check_text(text)
     return text
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+import runtime.namespace  # noqa: F401  (fills the dispatch table)
 from runtime import dispatch, registry
 from runtime.context import ExecutionContext
 from runtime.errors import DelugeError
@@ -86,3 +87,31 @@ def test_pair_argument_is_not_bound():
     source = 'm = Map();\nm.put("a": 1);\nreturn m;'
     result = compile_function(source)
     assert "bm_" not in result.python_source
+
+
+def test_call_site_cache_follows_receiver_class(ctx):
+    namespace = {dispatch.BOUND_METHODS: ((None, 0, "isempty"),)}
+    dispatch.bind_methods(namespace)
+    site = namespace["bm_0"]
+    values = ["ab", "", [1], [], {"k": 1}, None, Collection(), "c", [2]]
+    for value in values * 2:
+        expected = dispatch.call_method(ctx, value, "isempty", ())
+        assert site(ctx, value) is expected, value
+
+
+def test_call_site_wrong_count_raises_table_error(ctx):
+    namespace = {dispatch.BOUND_METHODS: ((None, 1, "length"),)}
+    dispatch.bind_methods(namespace)
+    with pytest.raises(DelugeError, match="expects 0 argument"):
+        namespace["bm_0"](ctx, "abc", 1)
+
+
+def test_unknown_receiver_method_is_bound():
+    from compiler import compile_function
+    from runtime import load_program
+
+    result = compile_function("return x.length();", parameters=[("x", None)])
+    assert "bm_0(ctx, v_x)" in result.python_source
+    program = load_program(result.code)
+    assert program.run({"x": "abcd"}).output == 4
+    assert "not applicable to a LIST value" in program.run({"x": [1]}).error
