@@ -13,6 +13,7 @@ from server.cli_source import UsageError, read_source
 def add_profile_parser(commands) -> None:
     """Register ``profile FILE --arguments JSON [--repeat N]``."""
     from server.cli import _add_signature_options
+    from server.cli_data import add_data_dir_options
 
     profile = commands.add_parser(
         "profile",
@@ -36,9 +37,45 @@ def add_profile_parser(commands) -> None:
     )
     profile.add_argument("--format", choices=("text", "json"), default="text")
     _add_signature_options(profile)
+    add_data_dir_options(profile)
 
 
 def profile_command(options) -> int:
+    from server.cli_data import open_portal
+
+    if options.repeat < 1:
+        raise UsageError(f"--repeat must be at least 1, not {options.repeat}")
+    source = read_source(options.file, options.param, options.return_type)
+    portal = open_portal(options.data_dir, options.portal)
+    try:
+        return _profile_source(options, source, portal)
+    finally:
+        if portal is not None:
+            portal.close()
+
+
+def _run_options(portal) -> dict:
+    """Return the time zone, outbound client and connections of a run.
+
+    With ``--data-dir`` they are the portal's, as for ``run``; without it the
+    run has UTC (or ``DELUGE_CALLBACKS_TIME_ZONE``) and no outbound client.
+    """
+    if portal is None:
+        return {"tz": ZoneInfo(os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC"))}
+    from runtime.http_transport import OutboundClient, OutboundPolicy
+
+    policy = OutboundPolicy.from_settings(portal.settings.outbound_allow_list)
+    connections = None
+    if portal.connections is not None:
+        connections = portal.connections.resolver(portal.portal_id)
+    return {
+        "tz": ZoneInfo(portal.time_zone),
+        "outbound": OutboundClient(policy),
+        "connections": connections,
+    }
+
+
+def _profile_source(options, source, portal) -> int:
     from runtime.limits import Limits
     from runtime.program import load_program
     from server.arguments_check import convert_invocation_arguments
@@ -47,15 +84,11 @@ def profile_command(options) -> int:
     from server.profile import format_report, profile_program
     from server.request_body import parse_json
 
-    if options.repeat < 1:
-        raise UsageError(f"--repeat must be at least 1, not {options.repeat}")
-    path = options.file
-    source = read_source(path, options.param, options.return_type)
-    compiled = _compile(source)
-    _print_diagnostics(compiled, str(path))
+    compiled = _compile(source, portal)
+    _print_diagnostics(compiled, str(options.file))
     if not compiled.ok:
         return 1
-    limits = Limits()
+    limits = Limits() if portal is None else portal.settings.limits
     try:
         raw = parse_json(options.arguments, limits.nesting_depth, what="--arguments")
         if not isinstance(raw, dict):
@@ -71,8 +104,8 @@ def profile_command(options) -> int:
         repeat=options.repeat,
         main_label=source.name,
         limits=limits,
-        tz=ZoneInfo(os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC")),
         return_type=source.return_type,
+        **_run_options(portal),
     )
     if options.format == "json":
         print(json.dumps(report.as_dict(), ensure_ascii=False, default=str))

@@ -186,3 +186,37 @@ def test_profile_console_script_runs(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "output: 1"
+
+
+def test_profile_data_dir_resolves_globals(live, tmp_path, capsys):
+    created = live.admin.post(
+        "/api/v1/portals/1/global-functions",
+        json={
+            "name": "addTax",
+            "return_type": "float",
+            "parameters": [{"name": "amount", "type": "float"}],
+            "script": "taxed = amount * 1.5;\nreturn taxed;",
+        },
+    )
+    assert created.status_code == 201, created.text
+    call_name = created.json()["call_name"]
+    source = write(
+        tmp_path / "total.dg",
+        f"sum = 0.0;\nfor each a in amounts\n{{\n    sum = sum + {call_name}(a);\n}}"
+        "\nreturn sum;\n",
+    )
+    code, report = profile_json(
+        capsys,
+        str(source),
+        "--param",
+        "amounts:list",
+        "--arguments",
+        '{"amounts": [2, 4]}',
+        "--data-dir",
+        str(live.data_dir),
+    )
+    assert code == 0
+    assert report["output"] == 9.0
+    callee = [item for item in report["lines"] if item["function"] != "total"]
+    assert {item["line"] for item in callee} == {1, 2}
+    assert all(item["statements"] == 2 for item in callee)
