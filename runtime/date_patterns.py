@@ -98,14 +98,18 @@ def week_of_year(day: date, first_weekday: int = 0) -> tuple[int, int]:
     1 January, so the last days of December can be week 1 of the next year.
     """
 
-    def week_start(some_day: date) -> date:
-        return some_day - timedelta(days=(_sunday_index(some_day) - first_weekday) % 7)
+    # Day ordinals, not dates, so the weeks around 1 January of year 1 and
+    # year 10000 can be computed. Ordinal 1 (1 January of year 1) is a
+    # Monday, so an ordinal modulo 7 counts from Sunday as 0.
+    def week_start(ordinal: int) -> int:
+        return ordinal - (ordinal % 7 - first_weekday) % 7
 
-    next_year_start = week_start(date(day.year + 1, 1, 1))
-    if day >= next_year_start:
+    ordinal = day.toordinal()
+    next_year_start = week_start(date(day.year, 12, 31).toordinal() + 1)
+    if ordinal >= next_year_start:
         return day.year + 1, 1
-    first_week = week_start(date(day.year, 1, 1))
-    return day.year, (day - first_week).days // 7 + 1
+    first_week = week_start(date(day.year, 1, 1).toordinal())
+    return day.year, (ordinal - first_week) // 7 + 1
 
 
 def week_of_month(day: date) -> int:

@@ -154,3 +154,39 @@ def test_builtin_mixed_arguments(entry):
                     f"{entry.name}({receiver!r}, {args!r}) raised "
                     f"{type(error).__name__}: {error}"
                 )
+
+
+EDGE_DATES = [
+    parse_literal(CTX, "01-Jan-0001 00:00:00"),
+    parse_literal(CTX, "31-Dec-9999 23:59:59"),
+    "01-Jan-0001",
+    "31-Dec-9999 23:59:59",
+]
+EDGE_ARGUMENTS = [1, -1, 13, -13, 100_000, -100_000, 2**40, "Monday", *EDGE_DATES]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [e for e in ENTRIES if e.receiver_type in ("DATE-TIME", "TEXT")],
+    ids=[
+        f"{e.receiver_type}.{e.name}"
+        for e in ENTRIES
+        if e.receiver_type in ("DATE-TIME", "TEXT")
+    ],
+)
+def test_builtin_at_the_calendar_edges(entry):
+    ctx = ExecutionContext(limits=Limits(wall_time_seconds=5, text_length=100_000))
+    receivers = [value for value in EDGE_DATES if _accepts(entry, value)]
+    count = max(entry.min_args, 1 if entry.max_args != 0 else 0)
+    for receiver in receivers:
+        for sample in EDGE_ARGUMENTS:
+            args = (sample,) * count
+            try:
+                entry.func(ctx, receiver, *args)
+            except (DelugeError, LimitExceeded):
+                pass
+            except Exception as error:  # noqa: BLE001 - the point of the test
+                pytest.fail(
+                    f"{entry.name}({receiver!r}, {args!r}) raised "
+                    f"{type(error).__name__}: {error}"
+                )
