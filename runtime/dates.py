@@ -141,7 +141,13 @@ class DateTime:
 
     def in_zone(self, tz) -> DateTime:
         """Return the same instant seen in another time zone."""
-        return DateTime(self._moment.astimezone(tz), self._has_time)
+        try:
+            return DateTime(self._moment.astimezone(tz), self._has_time)
+        except OverflowError:
+            raise DelugeError(
+                f"The date-time {self.to_text()} is outside the supported date "
+                f"range in the time zone {tz}"
+            ) from None
 
     def with_time(self, has_time: bool) -> DateTime:
         return DateTime(self._moment, has_time)

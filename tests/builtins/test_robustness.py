@@ -15,7 +15,7 @@ from runtime.context import ExecutionContext
 from runtime.dates import parse_literal
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
-from runtime.registry import ANY, FUNCTIONS, METHODS
+from runtime.registry import ANY, FUNCTIONS, METHODS, lookup_method
 from runtime.values import (
     COLLECTION,
     LIST,
@@ -190,3 +190,18 @@ def test_builtin_at_the_calendar_edges(entry):
                     f"{entry.name}({receiver!r}, {args!r}) raised "
                     f"{type(error).__name__}: {error}"
                 )
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("name", ["toString", "toText", "toDateTimeString"])
+def test_formatting_at_the_calendar_edges_in_far_zones(name, zone):
+    ctx = ExecutionContext(limits=Limits(wall_time_seconds=5, text_length=100_000))
+    for receiver in [*EDGE_DATES, 253402300799999, -62135596800000]:
+        entry = lookup_method(type_name(receiver), name)
+        assert entry is not None, name
+        try:
+            entry.func(ctx, receiver, "yyyy-MM-dd HH:mm", zone)
+        except (DelugeError, LimitExceeded):
+            pass
+        except Exception as error:  # noqa: BLE001 - the point of the test
+            pytest.fail(f"{name}({receiver!r}, {zone}) raised {error!r}")
