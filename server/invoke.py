@@ -231,7 +231,13 @@ async def app_integrations(request: Request) -> Response:
 
     try:
         arguments = parse_arguments(fields.get("arguments"), limits.nesting_depth)
-        loaded = service.loader.load_live(portal_id, target)
+        loaded = service.loader.live_in_memory(target)
+        if loaded is None:
+            # Reading the disk cache, or compiling a long script again, can
+            # take seconds, so a miss is loaded in a worker thread.
+            loaded = await run_in_threadpool(
+                service.loader.load_live, portal_id, target
+            )
         secret = loaded.secret_parameters
         converted = convert_invocation_arguments(loaded.parameters, arguments, limits)
     except InvalidInput as exc:

@@ -297,6 +297,19 @@ class ProgramLoader:
         key = self.key(callback_id, version, dependencies, {"digest": digest})
         return key, dependencies
 
+    def live_in_memory(self, target: dict) -> LoadedProgram | None:
+        """Return the live program of a target if this process has it loaded."""
+        key, _ = self._live_key(
+            target["callback_id"],
+            target["version"],
+            target["dependencies"],
+            target["digest"],
+        )
+        loaded = self.table.get(key)
+        if loaded is not None:
+            self.statistics.add("memory_hits")
+        return loaded
+
     def load_live(self, portal_id: int, target: dict) -> LoadedProgram:
         """Return the live program of an invocation target.
 

@@ -14,6 +14,7 @@ import httpx
 from compiler import compile_function
 from runtime import Limits, load_program
 from tests.security.api import ECHO_SCRIPT, invoke, publish, query_of
+from tests.security.test_cache_forgery import entry_key_of
 
 REGEX_SCRIPT = 'x = 1;\nreturn "matched " + text.matches("(a|aa)+$");'
 SLOW_SCRIPT = (
@@ -88,3 +89,35 @@ def test_slow_scripts_do_not_stall_next_request(live):
         object.__setattr__(settings, "limits", limits)
     regex_response = invoke(live, query_of(attacks[0][0]), {"text": "aab"})
     assert regex_response.json() == {"output": "matched false"}
+
+
+def test_recompile_does_not_stall_next_request(live):
+    # A long script that is in neither the process table nor the disk cache
+    # is compiled again on its next call, which takes one to two seconds here.
+    # The long part sits in a branch that does not run, so the call stays
+    # within the statement limit.
+    long_script = (
+        'x = 0;\nif (text == "never")\n{\n' + 'x = x + 1;\ny = "a" + x;\n' * 12000
+        + "}\nreturn text;"
+    )
+    echo = publish(live, ECHO_SCRIPT)
+    heavy = publish(live, long_script)
+    live.service.loader.table.clear()
+    live.service.code_cache.discard(entry_key_of(live, heavy))
+    assert invoke(live, query_of(echo), {"text": "warm"}).json() == {
+        "output": "echo warm"
+    }
+    outcome: dict = {}
+    caller = threading.Thread(target=slow_call, args=(live, heavy, "done", outcome))
+    compiles_before = live.service.loader.statistics.compiles
+    caller.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    response = invoke(live, query_of(echo), {"text": "next"})
+    latency = time.monotonic() - started
+    caller.join()
+    assert response.json() == {"output": "echo next"}
+    assert latency < 0.5
+    assert outcome["response"].json() == {"output": "done"}
+    assert live.service.loader.statistics.compiles == compiles_before + 1
+
