@@ -54,14 +54,16 @@ class FunctionLowering(ExpressionLowering):
         self.temp_count = 0
         params = {p.name for p in function.params}
         # Parameters may arrive as null, so their declared types never allow
-        # direct Python operations. Types derived from literals and from the
-        # declared results of built-ins do.
+        # direct Python operations; types derived from literals do. Some
+        # built-ins return null despite their declared result type (getPrefix,
+        # average), so those types only choose checks that null also passes.
         self.results = frozenset(module.globals_by_name)
-        variables = infer_variables(function, {}, self.results, optimistic=True)
-        self.types = {
-            k: v for k, v in variables.items() if k not in params and v is not LOOSE
-        }
+        self.types = _known(infer_variables(function, {}, None, True), params)
+        self.result_types = _known(
+            infer_variables(function, {}, self.results, True), params
+        )
         self.type_cache: dict = {}
+        self.result_type_cache: dict = {}
         # Keeps synthetic nodes alive: the type cache is keyed by node id.
         self.synthetic: list = []
 
@@ -289,6 +291,10 @@ class ModuleLowering:
         ]
         body.append(py.assign(BOUND_METHODS, py.tuple_of(bound, at), at))
         return ast.Module(body, [])
+
+
+def _known(variables: dict, params: set) -> dict:
+    return {k: v for k, v in variables.items() if k not in params and v is not LOOSE}
 
 
 def _walk_statements(statements):

@@ -40,19 +40,33 @@ class ExpressionLowering:
 
     types: dict
     type_cache: dict
+    result_types: dict
+    result_type_cache: dict
     results: frozenset
 
     def type_of(self, node) -> str | None:
+        """Return the type of ``node`` as far as literals tell, or None."""
         # Cached per node: chains like a + b + c ask for the type of each
         # left operand again at every level.
-        return expression_type(node, self.types, self.type_cache, self.results)
+        return expression_type(node, self.types, self.type_cache)
+
+    def result_type_of(self, node) -> str | None:
+        """Return the type of ``node`` with the declared results of built-ins.
+
+        The value may still be null where a built-in breaks its declaration.
+        """
+        return expression_type(
+            node, self.result_types, self.result_type_cache, self.results
+        )
 
     def condition(self, node) -> ast.expr:
         value = self.expr(node)
         # A variable has a type only if every assignment gives it that type
         # (parameters, loop and catch variables have none), so a BOOLEAN
-        # variable needs no check.
-        if self.type_of(node) == BOOLEAN:
+        # variable or built-in result needs no check.
+        # NOTE: a BOOLEAN built-in that returned null would read as false
+        # here instead of raising; none is known to.
+        if self.result_type_of(node) == BOOLEAN:
             return value
         return py.call("op_cond", py.position(node), value)
 
@@ -250,7 +264,7 @@ class ExpressionLowering:
         args = self._args(node.args)
         bound = None
         if not any(type(arg) is n.KeyValueArg for arg in node.args):
-            receiver_type = self.type_of(node.receiver)
+            receiver_type = self.result_type_of(node.receiver)
             bound = self.module.bound_method(receiver_type, lowered, len(args))
         if bound is not None:
             return py.call_args(bound, at, [py.name("ctx", at), receiver, *args])

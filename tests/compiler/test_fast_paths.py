@@ -95,11 +95,24 @@ def test_method_on_map_literal_is_bound():
     assert load_program(result.code).run({}).output == 1
 
 
-def test_method_results_allow_direct_compare():
-    source = 's = "abc";\nn = s.length();\nreturn n > 2 && s.toUpperCase() == "ABC";'
+def test_null_method_result_compares_with_error():
+    # getPrefix declares TEXT but returns null when the text is not found.
+    source = 'p = "abc".getPrefix("x");\nreturn p < "b";'
+    outcome = run(source)
+    assert outcome.error.startswith("Left expression is of type NULL")
+
+
+def test_null_method_result_adds_with_error():
+    source = "a = List();\nm = a.average();\nreturn m + 1.0;"
+    outcome = run(source)
+    assert outcome.error.startswith("Left expression is of type NULL")
+
+
+def test_method_result_seeds_bound_call():
+    source = 's = "abc";\nt = s.toUpperCase();\nreturn t.length();'
     result = compile_function(source)
-    assert "op_gt" not in result.python_source
-    assert load_program(result.code).run({}).output is True
+    assert "call_method" not in result.python_source
+    assert load_program(result.code).run({}).output == 3
 
 
 def test_boolean_method_condition_unchecked():
