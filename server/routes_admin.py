@@ -12,7 +12,7 @@ from server.admin_auth import MAX_ID, admin_endpoint, json_body, path_int
 from server.errors import InvalidInput
 from server.programs import compiler_version
 from server.storage_portals import check_time_zone
-from server.validation import positive_int
+from server.validation import check_portal_name, positive_int
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -35,12 +35,10 @@ async def list_portals(request: Request) -> JSONResponse:
 @admin_endpoint
 async def create_portal(request: Request) -> JSONResponse:
     body = await json_body(request)
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("Missing field 'name'", field="name")
+    name = check_portal_name(body.get("name"))
     time_zone = check_time_zone(body.get("time_zone", "UTC"))
     portal = await run_in_threadpool(
-        _service(request).storage.create_portal, name.strip(), time_zone
+        _service(request).storage.create_portal, name, time_zone
     )
     return JSONResponse(portal, status_code=201)
 

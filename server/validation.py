@@ -15,6 +15,8 @@ RETURN_TYPES = (*PARAMETER_TYPES, "void")
 # An API name is part of the URL: letters, digits and "_", starting with a letter.
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+DECIMAL = re.compile(r"[0-9]+")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _text(body: dict, name: str, *, required: bool, max_length: int) -> str | None:
@@ -162,8 +164,34 @@ def callback_fields(body: object, current: dict | None = None) -> dict:
 
 
 def positive_int(value: str | None, name: str, default: int, maximum: int) -> int:
+    """Parse a query parameter such as ``page``; a value over ``maximum`` is capped."""
     if value is None or value == "":
         return default
-    if not value.isdigit() or int(value) < 1:
-        raise InvalidInput(f"Invalid {name} {value!r}: expected a positive integer")
+    # ASCII digits only: str.isdigit() also accepts digits such as "²" that
+    # int() rejects.
+    if not DECIMAL.fullmatch(value) or not value.lstrip("0"):
+        raise InvalidInput(
+            f"Invalid {name} {value[:50]!r}: expected a positive integer",
+            field=name,
+        )
+    # More digits than any maximum: capped without converting the whole text,
+    # which Python refuses past 4300 digits.
+    if len(value.lstrip("0")) > 18:
+        return maximum
     return min(int(value), maximum)
+
+
+def check_portal_name(value: object) -> str:
+    """Check a portal name: 1 to 100 characters of text without control characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("Missing field 'name'", field="name")
+    name = value.strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            f"Field 'name' is longer than {MAX_NAME_LENGTH} characters", field="name"
+        )
+    if CONTROL_CHARACTER.search(name):
+        raise InvalidInput(
+            f"Invalid name {name!r}: it contains a control character", field="name"
+        )
+    return name
