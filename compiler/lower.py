@@ -20,7 +20,15 @@ from compiler import nodes as n
 from compiler import pyast as py
 from compiler.lower_expressions import LEGACY_HTTP, TASK_WORDS, ExpressionLowering
 from compiler.types import LOOSE, infer_variables
-from runtime.dispatch import BOUND_METHODS, BOUND_PREFIX, can_bind, is_method_name
+from runtime.dispatch import (
+    BOUND_FUNCTION_PREFIX,
+    BOUND_FUNCTIONS,
+    BOUND_METHODS,
+    BOUND_PREFIX,
+    can_bind,
+    is_function_name,
+    is_method_name,
+)
 from runtime.values import LIST
 
 MAIN_FUNCTION = "deluge_main"
@@ -238,6 +246,8 @@ class ModuleLowering:
         self._assigned: dict[int, set] = {}
         # (receiver type, argument count, method name) -> index of its bm_ name
         self.bound_methods: dict[tuple, int] = {}
+        # (argument count, function name) -> index of its bf_ name
+        self.bound_functions: dict[tuple, int] = {}
 
     def bound_method(self, receiver_type, name: str, arity: int) -> str | None:
         """Return the ``bm_`` global for a method call, or None to dispatch.
@@ -254,6 +264,14 @@ class ModuleLowering:
         key = (receiver_type, arity, name)
         index = self.bound_methods.setdefault(key, len(self.bound_methods))
         return f"{BOUND_PREFIX}{index}"
+
+    def bound_function(self, name: str, arity: int) -> str | None:
+        """Return the ``bf_`` global for a built-in function call, or None."""
+        if not is_function_name(name):
+            return None
+        key = (arity, name)
+        index = self.bound_functions.setdefault(key, len(self.bound_functions))
+        return f"{BOUND_FUNCTION_PREFIX}{index}"
 
     def global_name(self, name: str) -> str | None:
         return self.globals_by_name.get(name.lower())
@@ -290,6 +308,11 @@ class ModuleLowering:
             for key in self.bound_methods
         ]
         body.append(py.assign(BOUND_METHODS, py.tuple_of(bound, at), at))
+        functions = [
+            py.tuple_of([py.const(part, at) for part in key], at)
+            for key in self.bound_functions
+        ]
+        body.append(py.assign(BOUND_FUNCTIONS, py.tuple_of(functions, at), at))
         return ast.Module(body, [])
 
 

@@ -304,6 +304,10 @@ class ExpressionLowering:
             )
         if lowered in LEGACY_HTTP:
             self.module.blocking = True
+        elif not any(type(arg) is n.KeyValueArg for arg in node.args):
+            bound = self.module.bound_function(lowered, len(args))
+            if bound is not None:
+                return py.call_args(bound, at, [py.name("ctx", at), *args])
         return py.call(
             "call_function",
             at,

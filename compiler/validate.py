@@ -27,12 +27,18 @@ ALLOWED_NODES = (
 ALLOWED_ATTRIBUTES = {"statements", "next_check", "tick"}
 _FIXED_NAMES = set(HELPERS) | set(MINIMAL_BUILTINS) | {
     "ctx", "deluge_main", "deluge_parameters", "deluge_function_names",
-    "deluge_bound_methods",
+    "deluge_bound_methods", "deluge_bound_functions",
 }  # fmt: skip
-# bm_ names are the bound methods that runtime.dispatch.bind_methods defines.
-_PREFIXES = ("v_", "tmp_", "fn_", "bm_")
+# bm_ and bf_ names are the call sites that runtime.dispatch.bind_methods
+# defines.
+_PREFIXES = ("v_", "tmp_", "fn_", "bm_", "bf_")
 _TARGET_PREFIXES = ("v_", "tmp_")
-_MODULE_TABLES = {"deluge_parameters", "deluge_function_names", "deluge_bound_methods"}
+_MODULE_TABLES = {
+    "deluge_parameters",
+    "deluge_function_names",
+    "deluge_bound_methods",
+    "deluge_bound_functions",
+}
 
 
 class UnsafeTreeError(Exception):

@@ -13,10 +13,12 @@ as when a built-in is registered or removed.
 A method call with no ``key: value`` argument calls a bound method
 instead: a global ``bm_<i>`` that ``bind_methods`` defines when the module
 is loaded, from entry ``i`` of the module's table of (receiver type or
-None, argument count, method name) constants. Each is a per-call-site
-cache of one receiver class and its built-in, seeded from the dispatch
-table when the compiler knows the receiver type. Any other receiver class
-is looked up in the table, and the error paths go through ``call_method``.
+None, argument count, method name) constants. Each is a cache of one
+receiver class and its built-in, shared by the calls with that entry and
+seeded from the dispatch table when the compiler knows the receiver type.
+Any other receiver class is looked up in the table, and the error paths go
+through ``call_method``. Built-in function calls get ``bf_<i>`` globals the
+same way.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from runtime.values import (
 
 BOUND_PREFIX = "bm_"
 BOUND_METHODS = "deluge_bound_methods"
+BOUND_FUNCTION_PREFIX = "bf_"
+BOUND_FUNCTIONS = "deluge_bound_functions"
 # Receiver types with one Python class (DATE-TIME's is imported on use).
 _PYTHON_CLASSES = {TEXT: str, NUMBER: int, DECIMAL: float, BOOLEAN: bool,
                    LIST: list, MAP: dict, DATETIME: None}  # fmt: skip
@@ -175,16 +179,87 @@ def is_method_name(name: str) -> bool:
 
 
 def bind_methods(namespace: dict) -> None:
-    """Define ``bm_<i>`` for entry ``i`` of the module's ``deluge_bound_methods``.
+    """Define the call-site functions the module's tables list.
 
-    Each entry is ``(receiver type or None, argument count, lower-case method
-    name)``. An entry the table no longer has is bound to ``call_method``,
-    which raises the usual error.
+    ``bm_<i>`` is for entry ``i`` of ``deluge_bound_methods``, a ``(receiver
+    type or None, argument count, lower-case method name)``. ``bf_<i>`` is
+    for entry ``i`` of ``deluge_bound_functions``, an ``(argument count,
+    lower-case function name)``. An entry the dispatch table no longer has
+    is bound to ``call_method`` or ``call_function``, which raise the usual
+    error.
     """
     for index, (receiver_type, arity, name) in enumerate(
         namespace.get(BOUND_METHODS, ())
     ):
         namespace[f"{BOUND_PREFIX}{index}"] = _bind(receiver_type, name, arity)
+    for index, (arity, name) in enumerate(namespace.get(BOUND_FUNCTIONS, ())):
+        namespace[f"{BOUND_FUNCTION_PREFIX}{index}"] = _bind_function_site(name, arity)
+
+
+def is_function_name(name: str) -> bool:
+    """Tell whether ``name`` (lower case) is the function form of a built-in."""
+    return name in registry.FUNCTIONS
+
+
+def _bind_function_site(name: str, arity: int):
+    """Return the function of the call sites of ``name`` with ``arity`` arguments.
+
+    A function without a receiver is called directly when it takes ``arity``
+    arguments. A function that dispatches on its first argument keeps a
+    one-class cache, as a method call site does.
+    """
+    by_type = registry.FUNCTIONS.get(name) or {}
+    plain = by_type.get(None)
+    if plain is not None:
+        func, low, high = _bound(plain)
+        if not low <= arity <= high:
+            return lambda ctx, *args: call_function(ctx, name, args)
+        func = _without_pair_check(func)
+        return lambda ctx, *args: func(ctx, *args)
+    cache = (_NO_CLASS, None)
+
+    def learn(ctx, args: tuple):
+        nonlocal cache
+        receiver = args[0] if args else None
+        func = _resolve_function(by_type, receiver, arity) if args else None
+        if func is None:
+            return call_function(ctx, name, args)
+        cache = (receiver.__class__, func)
+        return func(ctx, *args)
+
+    if arity == 1:
+
+        def bound(ctx, receiver):
+            cls, func = cache
+            if receiver.__class__ is cls:
+                return func(ctx, receiver)
+            return learn(ctx, (receiver,))
+
+    else:
+
+        def bound(ctx, *args):
+            cls, func = cache
+            if args and args[0].__class__ is cls:
+                return func(ctx, *args)
+            return learn(ctx, args)
+
+    return bound
+
+
+def _resolve_function(by_type: dict, receiver: object, arity: int):
+    if receiver.__class__ is Collection:
+        return None
+    try:
+        receiver_type = type_name(receiver)
+    except TypeError:
+        return None
+    entry = by_type.get(receiver_type) or by_type.get(registry.ANY)
+    if entry is None:
+        return None
+    _func, low, high = _bound(entry)
+    if not low <= arity - 1 <= high:
+        return None
+    return _without_pair_check(entry.func)
 
 
 _NO_CLASS = object()

@@ -115,3 +115,48 @@ def test_unknown_receiver_method_is_bound():
     program = load_program(result.code)
     assert program.run({"x": "abcd"}).output == 4
     assert "not applicable to a LIST value" in program.run({"x": [1]}).error
+
+
+def test_function_site_follows_first_argument(ctx):
+    namespace = {dispatch.BOUND_FUNCTIONS: ((1, "isnull"), (1, "isempty"))}
+    dispatch.bind_methods(namespace)
+    for value in ["", "a", None, [], [1], {}, Collection(), 0, "b", None]:
+        for index, name in enumerate(("isnull", "isempty")):
+            expected = dispatch.call_function(ctx, name, (value,))
+            assert namespace[f"bf_{index}"](ctx, value) is expected, (name, value)
+
+
+def test_function_site_errors_match_table(ctx):
+    namespace = {dispatch.BOUND_FUNCTIONS: ((1, "len"), (0, "len"), (2, "len"))}
+    dispatch.bind_methods(namespace)
+    assert namespace["bf_0"](ctx, "abc") == 3
+    with pytest.raises(DelugeError, match="not applicable to a LIST value"):
+        namespace["bf_0"](ctx, [1])
+    with pytest.raises(DelugeError, match="expects a value to act on"):
+        namespace["bf_1"](ctx)
+    with pytest.raises(DelugeError, match="expects 0 argument"):
+        namespace["bf_2"](ctx, "abc", 1)
+
+
+def test_plain_function_site(ctx):
+    namespace = {
+        dispatch.BOUND_FUNCTIONS: (
+            (1, "zoho.encryption.base64encode"),
+            (0, "zoho.encryption.base64encode"),
+        )
+    }
+    dispatch.bind_methods(namespace)
+    assert namespace["bf_0"](ctx, "a") == "YQ=="
+    with pytest.raises(DelugeError, match="argument"):
+        namespace["bf_1"](ctx)
+
+
+def test_function_call_is_bound():
+    from compiler import compile_function
+    from runtime import load_program
+
+    result = compile_function("return isNull(x);", parameters=[("x", None)])
+    assert "bf_0(ctx, v_x)" in result.python_source
+    program = load_program(result.code)
+    assert program.run({"x": None}).output is True
+    assert program.run({"x": "a"}).output is False
