@@ -46,9 +46,15 @@ COLUMNS = (
 )
 
 
-def utc_timestamp() -> str:
-    """Return the current UTC time in the fixed-width form the table sorts by."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+def utc_timestamp(seconds: float | None = None) -> str:
+    """Return a UTC time in the fixed-width form the table sorts by.
+
+    ``seconds`` is a ``time.time()`` value; without it, the current time.
+    """
+    moment = (
+        datetime.now(UTC) if seconds is None else datetime.fromtimestamp(seconds, UTC)
+    )
+    return moment.isoformat(timespec="microseconds")
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -90,22 +96,39 @@ def _arguments_text(arguments: dict | None, secret: frozenset[str]) -> str | Non
 
 @dataclass(frozen=True)
 class ArgumentsSnapshot:
-    """The recorded form of a request's arguments, taken before the script runs.
+    """A request's arguments as recorded, taken before the script runs.
 
-    A script can change a map or list argument in place, so the text is
-    taken before the run to record what the caller sent.
+    A script can change a map or list argument in place. So ``values`` is a
+    copy of the arguments when every value is a scalar, which costs less on
+    the invoke path than encoding, and ``text`` is their encoding otherwise.
     """
 
+    values: dict | None
     text: str | None
-    secret_texts: tuple[str, ...]
+    secret: frozenset[str]
+
+
+SCALAR_TYPES = (str, int, float, bool, type(None))
 
 
 def snapshot_arguments(
     arguments: dict | None, secret: frozenset[str]
 ) -> ArgumentsSnapshot:
+    if arguments is None:
+        return ArgumentsSnapshot(None, None, secret)
+    if all(type(value) in SCALAR_TYPES for value in arguments.values()):
+        return ArgumentsSnapshot(dict(arguments), None, secret)
     return ArgumentsSnapshot(
-        _arguments_text(arguments, secret), tuple(_secret_texts(arguments, secret))
+        None,
+        json.dumps(arguments, ensure_ascii=False, default=str),
+        secret,
     )
+
+
+def _snapshot_values(snapshot: ArgumentsSnapshot) -> dict | None:
+    if snapshot.values is not None or snapshot.text is None:
+        return snapshot.values
+    return json.loads(snapshot.text)
 
 
 def execution_row(
@@ -113,7 +136,7 @@ def execution_row(
     portal_id: int,
     callback_id: int,
     version: int,
-    started_at: str,
+    started_at: str | float,
     status: str,
     http_status: int,
     result=None,
@@ -125,11 +148,15 @@ def execution_row(
 
     ``result`` is the runtime's run result, or None when the script did not
     run. ``arguments`` are the raw arguments of the request, or their
-    snapshot when the script ran.
+    snapshot when the script ran. ``started_at`` is a ``time.time()`` value
+    or its ``utc_timestamp`` text.
     """
-    if not isinstance(arguments, ArgumentsSnapshot):
-        arguments = snapshot_arguments(arguments, secret)
-    secret_texts = arguments.secret_texts
+    if isinstance(arguments, ArgumentsSnapshot):
+        secret = arguments.secret
+        arguments = _snapshot_values(arguments)
+    if not isinstance(started_at, str):
+        started_at = utc_timestamp(started_at)
+    secret_texts = _secret_texts(arguments, secret)
     info = list(result.info) if result is not None else []
     stored_info = [
         _truncate(_redact(str(line), secret_texts), INFO_LINE_CHARS)
@@ -152,7 +179,7 @@ def execution_row(
         message,
         json.dumps(stored_info, ensure_ascii=False),
         len(info),
-        arguments.text,
+        _arguments_text(arguments, secret),
     )
 
 

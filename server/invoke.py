@@ -26,6 +26,7 @@ or unauthorised URL, so a caller cannot tell which part was wrong.
 from __future__ import annotations
 
 import logging
+import time
 import urllib.parse
 
 from starlette.concurrency import run_in_threadpool
@@ -43,7 +44,6 @@ from server.history import (
     SUCCESS,
     record_invocation,
     snapshot_arguments,
-    utc_timestamp,
 )
 from server.request_body import is_json_media_type, media_type, parse_json, read_body
 from server.storage_tokens import token_matches
@@ -225,7 +225,7 @@ async def app_integrations(request: Request) -> Response:
         return invalid_url()
     callback_id = target["callback_id"]
     version = target["version"]
-    started_at = utc_timestamp()
+    started_at = time.time()
     arguments = None
     secret: frozenset[str] = frozenset()
 
