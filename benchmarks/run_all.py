@@ -146,10 +146,8 @@ def _ratio_cells(text: str) -> list[float]:
     return ratios
 
 
-def run_execution_speed(output_dir: Path, quick: bool, command: str) -> str:
-    """Run the compiler's execution-speed script, which writes its own table."""
-    if not EXECUTION_SPEED.exists():
-        return "not run: benchmarks/execution_speed.py does not exist"
+def _execution_speed_arguments(output_dir: Path, quick: bool) -> list[str]:
+    """Build the script's command line from the options its --help lists."""
     options = _supported_options(EXECUTION_SPEED)
     arguments = [str(EXECUTION_SPEED)]
     if quick and "--quick" in options:
@@ -167,7 +165,14 @@ def run_execution_speed(output_dir: Path, quick: bool, command: str) -> str:
         arguments += [flag, str(output_dir)]
     elif "--output" in options:
         arguments += ["--output", str(output_dir / "execution_speed.md")]
-    _run_script(arguments)
+    return arguments
+
+
+def run_execution_speed(output_dir: Path, quick: bool, command: str) -> str:
+    """Run the compiler's execution-speed script, which writes its own table."""
+    if not EXECUTION_SPEED.exists():
+        return "not run: benchmarks/execution_speed.py does not exist"
+    _run_script(_execution_speed_arguments(output_dir, quick))
     written = output_dir / "execution_speed.md"
     if not written.exists():
         return "ran, but wrote no execution_speed.md in the output directory"

@@ -1,7 +1,7 @@
 """Profile a compiled program per Deluge line: time and statements executed.
 
 The compiler gives every generated node the Deluge line as its Python line
-number, so a ``sys.settrace`` line tracer on the generated frames sees Deluge
+number, so a ``sys.settrace`` line tracer on the generated frames reads Deluge
 lines directly. Only frames whose code comes from the program's file are
 traced; calls into the runtime and the built-ins are timed as part of the
 Deluge line that made them, never line by line.
