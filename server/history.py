@@ -49,7 +49,7 @@ COLUMNS = (
 def utc_timestamp(seconds: float | None = None) -> str:
     """Return a UTC time in the fixed-width form the table sorts by.
 
-    ``seconds`` is a ``time.time()`` value; without it, the current time.
+    ``seconds`` is a ``time.time()`` value and defaults to the current time.
     """
     moment = (
         datetime.now(UTC) if seconds is None else datetime.fromtimestamp(seconds, UTC)

@@ -35,7 +35,7 @@ CALLBACK_COLUMN = COLUMNS.index("callback_id")
 
 
 class HistoryWriter:
-    """Queue of execution rows and the thread that stores them."""
+    """Queue of invocation fields and the thread that stores them as rows."""
 
     def __init__(self, storage, max_rows_per_callback: int, max_age_days: float):
         self.storage = storage
