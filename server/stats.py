@@ -18,7 +18,9 @@ latency and statement figures.
 
 from __future__ import annotations
 
+import logging
 import math
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +31,8 @@ from starlette.routing import Route
 from server.admin_auth import admin_endpoint, path_int
 from server.history import INVALID_ARGUMENTS, STATUSES, SUCCESS
 from server.validation import positive_int
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_SECONDS = 3600
 MAX_WINDOW_SECONDS = 30 * 24 * 3600
@@ -115,7 +119,17 @@ async def stats_endpoint(request: Request) -> JSONResponse:
         # every invocation this process finished before the request.
         writer = getattr(service, "history", None)
         if writer is not None:
-            writer.flush()
+            try:
+                writer.flush()
+            except sqlite3.Error as exc:
+                # The rows stay queued for the writer thread's next round.
+                logger.warning(
+                    "Statistics of callback %d in portal %d read without this "
+                    "worker's queued history rows: %s",
+                    callback_id,
+                    portal_id,
+                    exc,
+                )
         body = callback_statistics(service.storage, portal_id, callback_id, window)
         body["history_max_rows"] = service.settings.history_max_rows
         return body
