@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 FORMAT = "deluge-callbacks-portal"
 FORMAT_VERSION = 1
 GLOBAL_CALL = re.compile(rf"\b{GLOBAL_PREFIX}(\d+)\b", re.IGNORECASE)
+# The ``connection: "name"`` line of an invokeurl block.
+CONNECTION_USE = re.compile(r'\bconnection\s*:\s*"([^"\\]+)"')
 
 
 # Export
@@ -431,6 +433,22 @@ def _make_live(service, portal_id: int, callback_id: int, live: int, token):
         )
 
 
+def _missing_connections(service, portal_id: int, callback: dict) -> list[str]:
+    """Warn about connections that the current version uses but the portal lacks.
+
+    Connections are not part of an export, because they contain credentials.
+    """
+    script = callback["versions"][callback["current_version"]]["script"]
+    missing = []
+    for name in sorted(set(CONNECTION_USE.findall(script))):
+        if service.connections.find(portal_id, name) is None:
+            missing.append(
+                f"Callback {callback['name']!r} uses connection {name!r}, which "
+                f"portal {portal_id} does not have; create it before invoking"
+            )
+    return missing
+
+
 def import_portal(service, document: object, portal_id: int | None = None) -> dict:
     """Import an export document and return the report.
 
@@ -494,6 +512,7 @@ def import_portal(service, document: object, portal_id: int | None = None) -> di
                 report["not_published"].append(
                     {"id": new_id, "name": callback["name"], "message": exc.message}
                 )
+        warnings.extend(_missing_connections(service, target, callback))
         report["callbacks"].append(
             {
                 "exported_id": callback["id"],

@@ -285,3 +285,28 @@ def test_import_rejects_duplicate_names(tmp_path, monkeypatch):
         assert "two callbacks have the same name" in message
         listed = live.admin.get(f"/api/v1/portals/{portal['id']}/callbacks").json()
         assert listed["total"] == 0
+
+
+def test_import_warns_about_missing_connections(tmp_path, monkeypatch):
+    script = (
+        'r = invokeurl\n[\n\turl: "https://crm.example.com/items"\n\ttype: GET\n'
+        '\tconnection: "crm_link"\n];\nreturn "sent";'
+    )
+    with running_server(tmp_path / "source", monkeypatch) as live:
+        created = create_callback(
+            live,
+            name="push",
+            api_name="push",
+            return_type="string",
+            parameters=[],
+            script=script,
+            publish=True,
+        )
+        assert created.status_code == 201, created.text
+        document = live.admin.get(f"{API}/export").json()
+    with running_server(tmp_path / "target", monkeypatch) as live:
+        report = live.admin.post(f"{API}/import", json=document).json()
+        assert report["conflicts"] == []
+        [warning] = report["warnings"]
+        assert "'push' uses connection 'crm_link'" in warning
+        assert "portal 1 does not have" in warning
