@@ -83,7 +83,7 @@ def export_command(options) -> int:
 
 
 def import_command(options) -> int:
-    from server.backup import import_portal
+    from server.backup_import import import_portal
 
     try:
         if str(options.file) == "-":

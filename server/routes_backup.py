@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from server import backup
+from server import backup, backup_import
 from server.admin_auth import admin_endpoint, path_int
 from server.request_body import parse_json, read_body
 
@@ -44,7 +44,9 @@ async def import_portal(request: Request) -> JSONResponse:
     document = parse_json(
         data, service.settings.limits.nesting_depth, what="Import document"
     )
-    report = await run_in_threadpool(backup.import_portal, service, document, portal_id)
+    report = await run_in_threadpool(
+        backup_import.import_portal, service, document, portal_id
+    )
     return JSONResponse(report, status_code=409 if report["conflicts"] else 200)
 
 
