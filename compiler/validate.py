@@ -68,6 +68,12 @@ def validate(tree: ast.AST) -> None:
     extend = stack.extend
     names_seen: set = set()
     targets_seen: set = set()
+    # Functions may only be defined at module level; a nested one is counted
+    # against this number when the walk ends.
+    module_functions = 0
+    if type(tree) is ast.Module:
+        module_functions = sum(type(n) is ast.FunctionDef for n in tree.body)
+    functions_seen = 0
     while stack:
         node = pop()
         cls = type(node)
@@ -101,10 +107,18 @@ def validate(tree: ast.AST) -> None:
             if node.arg != "ctx":
                 _check_target(node.arg, allowed=("v_",))
         elif cls is ast.FunctionDef:
+            functions_seen += 1
             if node.name != "deluge_main" and not node.name.startswith("fn_"):
                 raise UnsafeTreeError(f"function name {node.name} is not allowed")
             if node.decorator_list:
                 raise UnsafeTreeError("decorators are not allowed")
+        elif cls is ast.Try:
+            # A return in a finally block would swallow LimitExceeded.
+            if node.finalbody or node.orelse:
+                raise UnsafeTreeError("try with finally or else is not allowed")
+        elif cls is ast.Raise:
+            if node.cause is not None:
+                raise UnsafeTreeError("raise ... from is not allowed")
         elif cls is ast.ExceptHandler:
             handled = node.type
             if not (type(handled) is ast.Name and handled.id == "DelugeError"):
@@ -117,6 +131,8 @@ def validate(tree: ast.AST) -> None:
                 extend(value)
             elif value is not None:
                 push(value)
+    if functions_seen > module_functions:
+        raise UnsafeTreeError("nested function definitions are not allowed")
 
 
 def _check_target(name: str, allowed: tuple = _TARGET_PREFIXES) -> None:

@@ -148,6 +148,15 @@ FORBIDDEN_SNIPPETS = {
     "except as helper": "try:\n    pass\nexcept DelugeError as thrown:\n    pass",
     "parameter named like helper": "def fn_g(ctx, op_add):\n    pass",
     "parameter named tmp": "def fn_g(ctx, tmp_1):\n    pass",
+    "parameter annotation": "def fn_g(ctx, v_a: open('x')):\n    pass",
+    "return annotation": "def fn_g(ctx) -> open('x'):\n    pass",
+    "parameter default": "def fn_g(ctx, v_a=open('x')):\n    pass",
+    "keyword-only parameter": "def fn_g(ctx, *, op_add):\n    pass",
+    "star parameter": "def fn_g(ctx, *info):\n    pass",
+    "nested function": "def fn_g(ctx):\n    def fn_h(ctx):\n        pass",
+    "raise from": "raise thrown(v_x) from op_add",
+    "try finally": "try:\n    pass\nfinally:\n    pass",
+    "try else": "try:\n    pass\nexcept DelugeError:\n    pass\nelse:\n    pass",
 }
 
 
