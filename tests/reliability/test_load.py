@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import random
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -166,7 +167,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def write_report(path: Path, samples: list[Sample], elapsed: float, failures: int):
+def write_report(
+    path: Path,
+    samples: list[Sample],
+    elapsed: float,
+    failures: int,
+    history: dict[int, int],
+):
     latencies = [(s.received - s.sent) * 1000 for s in samples]
     statuses: dict[int, int] = {}
     for sample in samples:
@@ -200,6 +207,7 @@ def write_report(path: Path, samples: list[Sample], elapsed: float, failures: in
         f"| requests | {len(samples)} |",
         *(f"| HTTP {code} | {count} |" for code, count in sorted(statuses.items())),
         f"| responses inconsistent with the admin calls | {failures} |",
+        f"| execution history rows written | {sum(history.values())} |",
         f"| wall time | {elapsed:.2f} s |",
         f"| throughput | {len(samples) / elapsed:.0f} requests/s |",
         f"| latency p50 | {percentile(latencies, 0.50):.2f} ms |",
@@ -217,7 +225,12 @@ def write_report(path: Path, samples: list[Sample], elapsed: float, failures: in
 
 
 def test_load_during_publishes(tmp_path):
-    with ServiceProcess(tmp_path / "data", workers=WORKERS) as service:
+    # Retention above the request count, so every history row is kept.
+    environment = {"DELUGE_CALLBACKS_HISTORY_MAX_ROWS": "100000"}
+    service = ServiceProcess(
+        tmp_path / "data", workers=WORKERS, environment=environment
+    )
+    with service:
         sent = time.monotonic()
         created = service.admin.post(
             API,
@@ -261,9 +274,20 @@ def test_load_during_publishes(tmp_path):
         for sample in samples
         if (reason := check_sample(sample, edits, publishes))
     ]
+    # Every worker wrote the history of each invocation it ran, the last
+    # ones on shutdown. A rejected token adds no row.
+    connection = sqlite3.connect(tmp_path / "data" / "callbacks.db")
+    try:
+        history = dict(
+            connection.execute(
+                "SELECT http_status, COUNT(*) FROM executions GROUP BY http_status"
+            ).fetchall()
+        )
+    finally:
+        connection.close()
     report = os.environ.get(REPORT_VARIABLE)
     if report:
-        write_report(Path(report), samples, elapsed, len(problems))
+        write_report(Path(report), samples, elapsed, len(problems), history)
     assert len(samples) == CLIENTS * REQUESTS_PER_CLIENT
     assert problems == []
     assert not [s for s in samples if s.status >= 500]
@@ -272,3 +296,4 @@ def test_load_during_publishes(tmp_path):
     assert len(outputs) >= 3
     tokens = {s.token for s in samples if s.status == 200}
     assert len(tokens) >= 3
+    assert history == {200: len([s for s in samples if s.status == 200])}
