@@ -169,14 +169,18 @@ def write_report(rows: dict, rounds: int, runs: int) -> str:
     lines = [
         "# Cost of the statement and wall-time guards",
         "",
-        f"Measured by `benchmarks/limits_overhead.py --rounds {rounds}` on "
-        f"{machine_description()}, so treat the numbers as estimates.",
+        (
+            f"Measured by `benchmarks/limits_overhead.py --rounds {rounds}` on "
+            f"{machine_description()}, so treat the numbers as estimates."
+        ),
         "",
-        "Each script runs as compiled for the service (guards on) and compiled "
-        "with `count_statements=False` (no statement counter, no `ctx.tick()`), "
-        f"in {rounds} alternating rounds of {runs} runs; the table shows the "
-        "median time per run. Target: guarded / unguarded at most "
-        f"{TARGET_RATIO}x.",
+        (
+            "Each script runs as compiled for the service (guards on) and compiled "
+            "with `count_statements=False` (no statement counter, no `ctx.tick()`), "
+            f"in {rounds} alternating rounds of {runs} runs; the table shows the "
+            "median time per run. Target: guarded / unguarded at most "
+            f"{TARGET_RATIO}x."
+        ),
         "",
         "| script | statements per run | guards on | guards off | on / off |",
         "|---|---|---|---|---|",
@@ -188,9 +192,11 @@ def write_report(rows: dict, rounds: int, runs: int) -> str:
         )
     lines += [
         "",
-        "Both variants keep the nested-call check of global function calls and "
-        "the size checks inside built-ins, so the ratio covers the statement "
-        "counter and the periodic wall-time check only.",
+        (
+            "Both variants keep the nested-call check of global function calls and "
+            "the size checks inside built-ins, so the ratio covers the statement "
+            "counter and the periodic wall-time check only."
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -198,12 +204,18 @@ def write_report(rows: dict, rounds: int, runs: int) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15,
-                        help="alternating rounds per script (default 15)")
-    parser.add_argument("--runs", type=int, default=20,
-                        help="runs of a program per round (default 20)")
-    parser.add_argument("--quick", action="store_true",
-                        help="3 rounds of 2 runs, and no results file")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=15,
+        help="alternating rounds per script (default 15)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=20, help="runs of a program per round (default 20)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="3 rounds of 2 runs, and no results file"
+    )
     options = parser.parse_args(argv)
     rounds, runs = (3, 2) if options.quick else (options.rounds, options.runs)
     rows = {name: measure(source, rounds, runs) for name, source in SCRIPTS.items()}

@@ -13,8 +13,9 @@ _names = itertools.count(1)
 ECHO_SCRIPT = 'return "echo " + text;'
 
 
-def publish(live, script: str, parameters=None, portal: int = 1,
-            return_type: str = "string") -> dict:
+def publish(
+    live, script: str, parameters=None, portal: int = 1, return_type: str = "string"
+) -> dict:
     """Publish a callback with a fresh API name and return its record."""
     number = next(_names)
     response = create_callback(
@@ -23,7 +24,8 @@ def publish(live, script: str, parameters=None, portal: int = 1,
         name=f"security{number}",
         api_name=f"security_{number}",
         return_type=return_type,
-        parameters=parameters if parameters is not None
+        parameters=parameters
+        if parameters is not None
         else [{"name": "text", "type": "string"}],
         script=script,
         publish=True,

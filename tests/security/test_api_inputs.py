@@ -60,9 +60,14 @@ def test_same_api_name_in_other_portal_isolated(live, echo, other_portal):
     query = query_of(echo)
     response = live.admin.post(
         f"/api/v1/portals/{other_portal}/callbacks",
-        json={"name": "twin", "api_name": query["api_name"], "return_type": "string",
-              "parameters": [{"name": "text", "type": "string"}],
-              "script": 'return "twin " + text;', "publish": True},
+        json={
+            "name": "twin",
+            "api_name": query["api_name"],
+            "return_type": "string",
+            "parameters": [{"name": "text", "type": "string"}],
+            "script": 'return "twin " + text;',
+            "publish": True,
+        },
     )
     assert response.status_code == 201, response.text
     twin = query_of(response.json())
@@ -94,8 +99,11 @@ def test_tampered_url_is_invalid(live, echo, change):
 
 def test_truncated_token_rejected(live, echo):
     query = query_of(echo)
-    for token in (query["auth_token"][:-1], query["auth_token"] + "A",
-                  query["auth_token"].upper()):
+    for token in (
+        query["auth_token"][:-1],
+        query["auth_token"] + "A",
+        query["auth_token"].upper(),
+    ):
         response = invoke(live, dict(query, auth_token=token), {"text": "x"})
         assert response.json() == INVALID_URL
     assert_service_healthy(live, echo)
@@ -104,7 +112,9 @@ def test_truncated_token_rejected(live, echo):
 def test_huge_body_rejected_with_413(live, echo):
     body = b'{"arguments": {"text": "' + b"a" * (2 * 1024 * 1024) + b'"}}'
     response = live.client.post(
-        "/AppIntegrations", params=query_of(echo), content=body,
+        "/AppIntegrations",
+        params=query_of(echo),
+        content=body,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
@@ -121,7 +131,9 @@ def test_huge_chunked_body_rejected(live, echo):
             yield b"a" * 8192
 
     response = live.client.post(
-        "/AppIntegrations", params=query_of(echo), content=chunks(),
+        "/AppIntegrations",
+        params=query_of(echo),
+        content=chunks(),
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
@@ -182,12 +194,17 @@ def test_half_sent_body_does_not_block_service(live, echo):
 @pytest.mark.parametrize("depth", [101, 1000, 100_000])
 def test_deep_argument_json_rejected(live, echo, depth):
     arguments = '{"text": ' + "[" * depth + "]" * depth + "}"
-    response = live.client.get(
-        "/AppIntegrations", params=dict(query_of(echo), arguments=arguments)
-    ) if depth < 5000 else live.client.post(
-        "/AppIntegrations", params=query_of(echo),
-        content=json.dumps({"arguments": arguments}),
-        headers={"Content-Type": "application/json"},
+    response = (
+        live.client.get(
+            "/AppIntegrations", params=dict(query_of(echo), arguments=arguments)
+        )
+        if depth < 5000
+        else live.client.post(
+            "/AppIntegrations",
+            params=query_of(echo),
+            content=json.dumps({"arguments": arguments}),
+            headers={"Content-Type": "application/json"},
+        )
     )
     assert response.status_code == 400
     assert response.json() == {
@@ -199,7 +216,9 @@ def test_deep_argument_json_rejected(live, echo, depth):
 def test_deep_json_body_rejected(live, echo):
     body = '{"arguments": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + "}"
     response = live.client.post(
-        "/AppIntegrations", params=query_of(echo), content=body,
+        "/AppIntegrations",
+        params=query_of(echo),
+        content=body,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 400
@@ -244,7 +263,9 @@ def test_malformed_arguments_get_json_error(live, echo, arguments):
 ])  # fmt: skip
 def test_malformed_bodies_get_json_error(live, echo, body, content_type):
     response = live.client.post(
-        "/AppIntegrations", params=query_of(echo), content=body,
+        "/AppIntegrations",
+        params=query_of(echo),
+        content=body,
         headers={"Content-Type": content_type},
     )
     assert response.headers["content-type"].startswith("application/json")
@@ -263,7 +284,8 @@ def test_malformed_bodies_get_json_error(live, echo, body, content_type):
 def test_huge_text_argument_within_body_cap(live, echo):
     text = "x" * 900_000
     response = live.client.post(
-        "/AppIntegrations", params=query_of(echo),
+        "/AppIntegrations",
+        params=query_of(echo),
         content=json.dumps({"arguments": {"text": text}}),
         headers={"Content-Type": "application/json"},
     )
@@ -275,22 +297,28 @@ LOOP_200 = "{" + ",".join(["1"] * 200) + "}"
 LOOP_40 = "{" + ",".join(["1"] * 40) + "}"
 SCRIPT_ATTACKS = {
     "statement loop": (
-        f"n = 0;\nl = {LOOP_200};\nfor each a in l\n{{\n    for each b in l\n"
-        "    {\n        n = n + 1;\n    }\n}\nreturn n;",
+        (
+            f"n = 0;\nl = {LOOP_200};\nfor each a in l\n{{\n    for each b in l\n"
+            "    {\n        n = n + 1;\n    }\n}\nreturn n;"
+        ),
         "x",
         "Execution limit exceeded: statements (5000) (Line no: 7)",
     ),
     "text doubling": (
-        f"s = text;\nl = {LOOP_40};\nfor each a in l\n{{\n    s = s + s;\n}}\n"
-        "return s;",
+        (
+            f"s = text;\nl = {LOOP_40};\nfor each a in l\n{{\n    s = s + s;\n}}\n"
+            "return s;"
+        ),
         "ab",
         "Execution limit exceeded: text length (1000000 characters) (Line no: 5)",
     ),
     "runtime error": (
         "x = 1;\ny = text.toLong();\nreturn y;",
         "12a",
-        'toNumber: the text "12a" is not a number; remove letters and spaces '
-        "first (Line no: 2)",
+        (
+            'toNumber: the text "12a" is not a number; remove letters and spaces '
+            "first (Line no: 2)"
+        ),
     ),
     "dunder method on parameter": (
         'm = text.toMap();\nv = m.get("a");\nreturn v.__class__();',
@@ -321,8 +349,9 @@ def test_catastrophic_regex_over_http(live, echo):
     settings = live.service.settings
     limits = settings.limits
     record = publish(live, 'x = 1;\nreturn text.matches("(a|aa)+$");')
-    object.__setattr__(settings, "limits",
-                       dataclasses.replace(limits, wall_time_seconds=0.5))
+    object.__setattr__(
+        settings, "limits", dataclasses.replace(limits, wall_time_seconds=0.5)
+    )
     try:
         started = time.monotonic()
         response = invoke(live, query_of(record), {"text": "a" * 48 + "b"})
@@ -350,7 +379,9 @@ def test_lone_surrogate_argument_rejected(live, echo):
         assert message.startswith("arguments contains the unpaired UTF-16 surrogate")
     body = b'{"arguments": {"text": "\xed\xa0\x80"}}'
     response = live.client.post(
-        "/AppIntegrations", params=query_of(echo), content=body,
+        "/AppIntegrations",
+        params=query_of(echo),
+        content=body,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 400
@@ -387,11 +418,19 @@ def test_surrogates_from_scripts_are_well_formed(live, echo, script, expected):
 
 
 def test_lone_surrogate_in_script_body_rejected(live, echo):
-    body = json.dumps({"name": "s", "api_name": "lone_surrogate",
-                       "return_type": "string", "parameters": [],
-                       "script": 'return "\ud800";', "publish": True})
+    body = json.dumps(
+        {
+            "name": "s",
+            "api_name": "lone_surrogate",
+            "return_type": "string",
+            "parameters": [],
+            "script": 'return "\ud800";',
+            "publish": True,
+        }
+    )
     response = live.admin.post(
-        "/api/v1/portals/1/callbacks", content=body,
+        "/api/v1/portals/1/callbacks",
+        content=body,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 400
@@ -405,7 +444,7 @@ def test_lone_surrogate_in_script_body_rejected(live, echo):
 def test_admin_test_run_reports_limit(live, echo):
     response = live.admin.post(
         "/api/v1/portals/1/execute",
-        json={"script": "l = List();\nl.add(l);\nx = \"a\" + l;\nreturn 1;"},
+        json={"script": 'l = List();\nl.add(l);\nx = "a" + l;\nreturn 1;'},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -415,8 +454,9 @@ def test_admin_test_run_reports_limit(live, echo):
     assert_service_healthy(live, echo)
 
 
-@pytest.mark.parametrize("time_zone", ["A" * 300, "../../../../etc/passwd",
-                                       "/etc/localtime", "UTC\x00"])
+@pytest.mark.parametrize(
+    "time_zone", ["A" * 300, "../../../../etc/passwd", "/etc/localtime", "UTC\x00"]
+)
 def test_portal_time_zone_rejected_cleanly(live, echo, time_zone):
     # Regression: a name longer than a file name raised OSError, a 500.
     response = live.admin.post(
@@ -430,9 +470,14 @@ def test_portal_time_zone_rejected_cleanly(live, echo, time_zone):
 def test_unpublishable_script_is_clean_error(live, echo):
     response = live.admin.post(
         "/api/v1/portals/1/callbacks",
-        json={"name": "big", "api_name": "big_number", "return_type": "int",
-              "parameters": [], "script": "return " + "9" * 5000 + ";",
-              "publish": True},
+        json={
+            "name": "big",
+            "api_name": "big_number",
+            "return_type": "int",
+            "parameters": [],
+            "script": "return " + "9" * 5000 + ";",
+            "publish": True,
+        },
     )
     assert response.status_code in (400, 422)
     assert "does not fit a 64-bit NUMBER" in response.text
@@ -443,17 +488,25 @@ def test_unpublishable_script_is_clean_error(live, echo):
 def test_global_function_of_other_portal_unreachable(live, echo, other_portal):
     created = live.admin.post(
         "/api/v1/portals/1/global-functions",
-        json={"name": "secretSum", "return_type": "int",
-              "parameters": [{"name": "n", "type": "int"}],
-              "script": "return n + 1000;"},
+        json={
+            "name": "secretSum",
+            "return_type": "int",
+            "parameters": [{"name": "n", "type": "int"}],
+            "script": "return n + 1000;",
+        },
     )
     assert created.status_code == 201, created.text
     call_name = created.json()["call_name"]
     response = live.admin.post(
         f"/api/v1/portals/{other_portal}/callbacks",
-        json={"name": "thief", "api_name": "thief", "return_type": "int",
-              "parameters": [{"name": "n", "type": "int"}],
-              "script": f"return {call_name}(n);", "publish": True},
+        json={
+            "name": "thief",
+            "api_name": "thief",
+            "return_type": "int",
+            "parameters": [{"name": "n", "type": "int"}],
+            "script": f"return {call_name}(n);",
+            "publish": True,
+        },
     )
     assert response.status_code == 400, response.text
     assert f"Function '{call_name}' is not defined" in response.text

@@ -69,8 +69,9 @@ def forgeries(live, key: str, marker) -> dict:
     """Return the forged entries by name: (value bytes, diskcache mode)."""
     payload = forged_payload(marker)
     wrong_key = b"k" * 32
-    wrong_signature = hmac.new(wrong_key, key.encode() + b"\0" + payload,
-                               hashlib.sha256).digest()
+    wrong_signature = hmac.new(
+        wrong_key, key.encode() + b"\0" + payload, hashlib.sha256
+    ).digest()
     other_row = next(row for row in cache_rows(live) if row[0] != key)
     return {
         "unsigned marshal": (payload, 1),
@@ -108,7 +109,7 @@ def test_forged_entry_is_recompiled(live, tmp_path, name):
     assert live.service.code_cache.statistics.rejected == rejected_before + 1
     assert live.service.loader.statistics.compiles == compiles_before + 1
     # The recompiled code replaced the forged entry on disk.
-    stored = dict((row[0], row[1]) for row in cache_rows(live))
+    stored = {row[0]: row[1] for row in cache_rows(live)}
     assert stored[key] != value
     assert stored[key].startswith(MAGIC)
 

@@ -19,7 +19,7 @@ from tests.security.test_cache_forgery import entry_key_of
 REGEX_SCRIPT = 'x = 1;\nreturn "matched " + text.matches("(a|aa)+$");'
 SLOW_SCRIPT = (
     's = "x";\ns = s.leftPad(900000);\nl = {' + ", ".join(["1"] * 300) + "};\n"
-    "for each a in l\n{\n    t = s.toUpperCase();\n}\nreturn \"done\";"
+    'for each a in l\n{\n    t = s.toUpperCase();\n}\nreturn "done";'
 )
 
 
@@ -30,8 +30,9 @@ def regex_program():
 
 def test_slice_stops_slow_run_early():
     started = time.monotonic()
-    result = regex_program().run({"text": "a" * 48 + "b"},
-                                 limits=Limits(wall_time_seconds=5), time_slice=0.05)
+    result = regex_program().run(
+        {"text": "a" * 48 + "b"}, limits=Limits(wall_time_seconds=5), time_slice=0.05
+    )
     assert time.monotonic() - started < 1
     assert result.sliced is True
     assert result.limit == "wall time"
@@ -45,8 +46,9 @@ def test_slice_leaves_fast_run_alone():
 
 
 def test_no_slice_means_wall_time_limit():
-    result = regex_program().run({"text": "a" * 48 + "b"},
-                                 limits=Limits(wall_time_seconds=0.3))
+    result = regex_program().run(
+        {"text": "a" * 48 + "b"}, limits=Limits(wall_time_seconds=0.3)
+    )
     assert result.sliced is False
     assert result.error == (
         "Execution limit exceeded: wall time (0.3 s, reached in a regular "
@@ -67,15 +69,19 @@ def test_slow_scripts_do_not_stall_next_request(live):
     settings = live.service.settings
     limits = settings.limits
     echo = publish(live, ECHO_SCRIPT)
-    attacks = [(publish(live, REGEX_SCRIPT), "a" * 48 + "b"),
-               (publish(live, SLOW_SCRIPT), "x")]
-    object.__setattr__(settings, "limits",
-                       dataclasses.replace(limits, wall_time_seconds=2.0))
+    attacks = [
+        (publish(live, REGEX_SCRIPT), "a" * 48 + "b"),
+        (publish(live, SLOW_SCRIPT), "x"),
+    ]
+    object.__setattr__(
+        settings, "limits", dataclasses.replace(limits, wall_time_seconds=2.0)
+    )
     try:
         for record, text in attacks:
             outcome: dict = {}
-            attacker = threading.Thread(target=slow_call,
-                                        args=(live, record, text, outcome))
+            attacker = threading.Thread(
+                target=slow_call, args=(live, record, text, outcome)
+            )
             attacker.start()
             time.sleep(0.3)
             started = time.monotonic()
@@ -97,7 +103,8 @@ def test_recompile_does_not_stall_next_request(live):
     # The long part sits in a branch that does not run, so the call stays
     # within the statement limit.
     long_script = (
-        'x = 0;\nif (text == "never")\n{\n' + 'x = x + 1;\ny = "a" + x;\n' * 12000
+        'x = 0;\nif (text == "never")\n{\n'
+        + 'x = x + 1;\ny = "a" + x;\n' * 12000
         + "}\nreturn text;"
     )
     echo = publish(live, ECHO_SCRIPT)
@@ -120,4 +127,3 @@ def test_recompile_does_not_stall_next_request(live):
     assert latency < 0.5
     assert outcome["response"].json() == {"output": "done"}
     assert live.service.loader.statistics.compiles == compiles_before + 1
-

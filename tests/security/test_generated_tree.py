@@ -53,8 +53,9 @@ def conformance_scripts() -> list[str]:
 def example_scripts() -> list[str]:
     return [
         Path(p).read_text(encoding="utf-8")
-        for p in sorted(glob.glob(str(REPOSITORY / "examples" / "**" / "*.dg"),
-                                  recursive=True))
+        for p in sorted(
+            glob.glob(str(REPOSITORY / "examples" / "**" / "*.dg"), recursive=True)
+        )
     ]
 
 
@@ -92,9 +93,22 @@ def test_method_names_are_constants():
 
 
 def test_no_generator_lambda_or_import_nodes():
-    forbidden = (ast.Yield, ast.YieldFrom, ast.Await, ast.Lambda, ast.Import,
-                 ast.ImportFrom, ast.Global, ast.Nonlocal, ast.With, ast.While,
-                 ast.ClassDef, ast.Subscript, ast.Starred, ast.JoinedStr)
+    forbidden = (
+        ast.Yield,
+        ast.YieldFrom,
+        ast.Await,
+        ast.Lambda,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        ast.With,
+        ast.While,
+        ast.ClassDef,
+        ast.Subscript,
+        ast.Starred,
+        ast.JoinedStr,
+    )
     for tree in compiled_trees():
         assert not [n for n in ast.walk(tree) if isinstance(n, forbidden)]
 
@@ -181,15 +195,22 @@ def test_validator_rejects_spliced_node_in_real_tree():
     # Insert a forbidden node into a tree the compiler built and validated.
     result = compile_function('x = "a";\nreturn x;')
     for bad in (
-        ast.Attribute(value=ast.Name(id="v_x", ctx=ast.Load()), attr="__class__",
-                      ctx=ast.Load()),
-        ast.Subscript(value=ast.Name(id="v_x", ctx=ast.Load()),
-                      slice=ast.Constant(value=0), ctx=ast.Load()),
+        ast.Attribute(
+            value=ast.Name(id="v_x", ctx=ast.Load()), attr="__class__", ctx=ast.Load()
+        ),
+        ast.Subscript(
+            value=ast.Name(id="v_x", ctx=ast.Load()),
+            slice=ast.Constant(value=0),
+            ctx=ast.Load(),
+        ),
         ast.Name(id="getattr", ctx=ast.Load()),
         ast.Constant(value=b"bytes"),
-        ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
-                                      kw_defaults=[], defaults=[]),
-                   body=ast.Constant(value=1)),
+        ast.Lambda(
+            args=ast.arguments(
+                posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]
+            ),
+            body=ast.Constant(value=1),
+        ),
     ):
         tree = copy.deepcopy(result.tree)
         function = tree.body[0]

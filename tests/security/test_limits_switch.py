@@ -8,13 +8,18 @@ from compiler import compile_function
 from runtime import Limits, load_program
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-LOOP = "l = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};\nn = 0;\nfor each a in l\n{\n" \
-       "    for each b in l\n    {\n        n = n + 1;\n    }\n}\nreturn n;"
+LOOP = (
+    "l = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};\nn = 0;\nfor each a in l\n{\n"
+    "    for each b in l\n    {\n        n = n + 1;\n    }\n}\nreturn n;"
+)
 
 
 def counter_nodes(tree) -> list:
-    return [node for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and node.attr in ("statements", "tick")]
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("statements", "tick")
+    ]
 
 
 def test_default_compile_counts_statements():

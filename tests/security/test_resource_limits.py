@@ -34,9 +34,16 @@ def limit_message(name: str, value: str, line: int) -> str:
 # Numbers -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("call", ["power(10, 1000000)", "(10).power(99999999)",
-                                  "power(2, 9223372036854775807)",
-                                  "power(10.5, 400)", "exp(100000)"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "power(10, 1000000)",
+        "(10).power(99999999)",
+        "power(2, 9223372036854775807)",
+        "power(10.5, 400)",
+        "exp(100000)",
+    ],
+)
 def test_huge_power_is_clean_error(call):
     started = time.monotonic()
     result = run_ok(f"x = 1;\nreturn {call};")
@@ -56,7 +63,9 @@ def test_long_digit_literal_is_compile_error():
 
 @pytest.mark.parametrize("method", ["toLong", "toNumber", "toDecimal"])
 def test_long_digit_text_is_clean_error(method):
-    source = f'd = "9";\nd = d.leftPad(100000).replaceAll(" ", "9");\nreturn d.{method}();'
+    source = (
+        f'd = "9";\nd = d.leftPad(100000).replaceAll(" ", "9");\nreturn d.{method}();'
+    )
     started = time.monotonic()
     result = run_ok(source)
     assert time.monotonic() - started < 1
@@ -65,7 +74,9 @@ def test_long_digit_text_is_clean_error(method):
 
 
 def test_repeated_multiplication_overflows_cleanly():
-    source = f"x = 3;\nfor each i in {loop_over(100)}\n{{\n    x = x * x;\n}}\nreturn x;"
+    source = (
+        f"x = 3;\nfor each i in {loop_over(100)}\n{{\n    x = x * x;\n}}\nreturn x;"
+    )
     result = run_ok(source)
     assert result.output is None
     assert result.error.startswith("Number out of range: the result ")
@@ -75,7 +86,9 @@ def test_repeated_multiplication_overflows_cleanly():
 def test_repeated_decimal_multiplication_stays_bounded():
     # DECIMAL is a float, so repeated squaring ends at Infinity, not at an
     # ever larger number.
-    source = f"x = 3.5;\nfor each i in {loop_over(100)}\n{{\n    x = x * x;\n}}\nreturn x;"
+    source = (
+        f"x = 3.5;\nfor each i in {loop_over(100)}\n{{\n    x = x * x;\n}}\nreturn x;"
+    )
     result = run_ok(source)
     assert result.error is None
     assert result.output == "Infinity"
@@ -97,9 +110,15 @@ def test_text_doubling_hits_text_limit():
     assert run_ok('s = "ab";\nreturn s + s;').output == "abab"
 
 
-@pytest.mark.parametrize("grow", ["s = s.concat(s);", "s = s + s.toUpperCase();",
-                                  "s = s.leftPad(s.length() * 2);",
-                                  's = s.replaceAll("a", s);'])
+@pytest.mark.parametrize(
+    "grow",
+    [
+        "s = s.concat(s);",
+        "s = s + s.toUpperCase();",
+        "s = s.leftPad(s.length() * 2);",
+        's = s.replaceAll("a", s);',
+    ],
+)
 def test_text_growth_functions_hit_limit(grow):
     source = f's = "ab";\nfor each i in {loop_over(40)}\n{{\n    {grow}\n}}\nreturn 1;'
     result = run_ok(source)
@@ -133,7 +152,9 @@ def test_map_growth_hits_collection_limit():
 
 
 def test_info_flood_is_truncated():
-    source = f'for each i in {loop_over(1000)}\n{{\n    info "{"x" * 1000}";\n}}\nreturn 1;'
+    source = (
+        f'for each i in {loop_over(1000)}\n{{\n    info "{"x" * 1000}";\n}}\nreturn 1;'
+    )
     result = run_ok(source)
     assert result.error is None
     assert result.output == 1
@@ -144,10 +165,15 @@ def test_info_flood_is_truncated():
 # Regular expressions -------------------------------------------------------
 
 
-@pytest.mark.parametrize("call", ['t.matches("(a|aa)+$")',
-                                  't.replaceAll("(a|aa)+$", "x")',
-                                  't.replaceFirst("(a|aa)+$", "x")',
-                                  't.replaceAllIgnoreCase("(a|aa)+$", "x")'])
+@pytest.mark.parametrize(
+    "call",
+    [
+        't.matches("(a|aa)+$")',
+        't.replaceAll("(a|aa)+$", "x")',
+        't.replaceFirst("(a|aa)+$", "x")',
+        't.replaceAllIgnoreCase("(a|aa)+$", "x")',
+    ],
+)
 def test_catastrophic_regex_hits_wall_time(call):
     source = f't = "{"a" * 48}b";\nx = 1;\nreturn {call};'
     compiled = program(source)
@@ -175,7 +201,7 @@ def test_regex_nested_quantifier_plain_form_is_fast():
 def test_regex_is_not_caught_by_try():
     source = (
         f't = "{"a" * 48}b";\ntry\n{{\n    x = t.matches("(a|aa)+$");\n}}\n'
-        "catch (e)\n{\n    return \"caught\";\n}\nreturn \"done\";"
+        'catch (e)\n{\n    return "caught";\n}\nreturn "done";'
     )
     result = program(source).run({}, limits=Limits(wall_time_seconds=0.3))
     assert result.limit == "wall time"
@@ -204,7 +230,7 @@ def test_statement_limit_not_caught_by_try():
     source = (
         f"try\n{{\n    for each i in {outer}\n    {{\n        for each j in {outer}\n"
         "        {\n            x = 1;\n        }\n    }\n}\ncatch (e)\n{\n"
-        "    return \"caught\";\n}\nreturn \"done\";"
+        '    return "caught";\n}\nreturn "done";'
     )
     result = run_ok(source)
     assert result.limit == "statements"
@@ -237,8 +263,9 @@ def recursive_program(script: str):
     functions = {
         "deep": GlobalSource(1, 1, "deep", [("n", "int")], "int", script),
     }
-    result = compile_function("return deep(n);", parameters=[("n", "int")],
-                              resolve_global=functions.get)
+    result = compile_function(
+        "return deep(n);", parameters=[("n", "int")], resolve_global=functions.get
+    )
     assert result.ok, [str(d) for d in result.errors]
     return load_program(result.code)
 
@@ -247,12 +274,17 @@ def test_unbounded_recursion_hits_nested_calls():
     compiled = recursive_program("return deep(n + 1);")
     result = compiled.run({"n": 0})
     assert result.limit == "nested calls"
-    assert result.error == limit_message("nested calls", "75", 1) + " in function 'deep'" \
-        or result.error.startswith("Execution limit exceeded: nested calls (75)")
+    assert result.error == limit_message(
+        "nested calls", "75", 1
+    ) + " in function 'deep'" or result.error.startswith(
+        "Execution limit exceeded: nested calls (75)"
+    )
 
 
 def test_deep_recursion_then_normal_run():
-    compiled = recursive_program("if (n <= 0)\n{\n    return 0;\n}\nreturn deep(n - 1);")
+    compiled = recursive_program(
+        "if (n <= 0)\n{\n    return 0;\n}\nreturn deep(n - 1);"
+    )
     hit = compiled.run({"n": 10_000})
     assert hit.limit == "nested calls"
     assert hit.error.startswith("Execution limit exceeded: nested calls (75)")
@@ -360,7 +392,9 @@ SHARED_VALUE = (
     "    m = List();\n    m.add(l);\n    m.add(l);\n    l = m;\n}\n"
     "k = List();\nk.addAll(l);\n"
 )  # fmt: skip
-RESPONSE_LIMIT = limit_message("response size", "10485760 bytes", 1)[: -len(" (Line no: 1)")]
+RESPONSE_LIMIT = limit_message("response size", "10485760 bytes", 1)[
+    : -len(" (Line no: 1)")
+]
 
 
 @pytest.mark.parametrize("tail, expected", [
@@ -371,12 +405,12 @@ RESPONSE_LIMIT = limit_message("response size", "10485760 bytes", 1)[: -len(" (L
     ("return l.toString();", limit_message("text length", "1000000 characters", 12)),
     ("throw l;", limit_message("text length", "1000000 characters", 12)),
     ("return List:String(l).size();", limit_message("text length", "1000000 characters", 12)),
-    ('r = invokeurl\n[\n    url: "http://127.0.0.1:9/x"\n    type: POST\n'
-     "    parameters: l\n];\nreturn 1;",
+    (('r = invokeurl\n[\n    url: "http://127.0.0.1:9/x"\n    type: POST\n'
+     "    parameters: l\n];\nreturn 1;"),
      limit_message("text length", "1000000 characters", 12)),
     ("v = k.get(0);\nif (v)\n{\n    return 1;\n}\nreturn 2;",
-     "A condition must be a BOOLEAN value but got a LIST value (a LIST value too "
-     "large to show) (Line no: 13)"),
+     ("A condition must be a BOOLEAN value but got a LIST value (a LIST value too "
+     "large to show) (Line no: 13)")),
 ])  # fmt: skip
 def test_shared_inner_lists_stay_bounded(tail, expected):
     started = time.monotonic()

@@ -38,8 +38,11 @@ def test_dunder_method_on_parameter_is_runtime_error(name):
     # The type of a parameter is unknown at compile time when it has none,
     # so the dispatch table rejects the name while the script runs.
     for value in ("abc", 5, [1], {"a": 1}, None):
-        outcome = attempt(f"y = 1;\nreturn x.{name}();", arguments={"x": value},
-                          parameters=[("x", None)])
+        outcome = attempt(
+            f"y = 1;\nreturn x.{name}();",
+            arguments={"x": value},
+            parameters=[("x", None)],
+        )
         message = assert_clean_failure(outcome)
         assert f"'{name}'" in message
         assert "(Line no: 2)" in message
@@ -73,8 +76,8 @@ def test_helper_name_as_variable_cannot_shadow(name):
     # Assigning a helper's name must not replace the helper: the sum below
     # goes through op_add or the checked NUMBER path, then info and a map.
     source = (
-        f"{name} = 40;\nm = Map();\nm.put(\"k\", {name} + 2);\n"
-        f"info {name};\nreturn m.get(\"k\");"
+        f'{name} = 40;\nm = Map();\nm.put("k", {name} + 2);\n'
+        f'info {name};\nreturn m.get("k");'
     )
     result = run_ok(source)
     assert result.error is None
@@ -111,7 +114,7 @@ def test_helper_name_as_local_function():
     # A function definition named like a helper becomes fn_<name>.
     source = (
         "string main()\n{\n    return op_add(1);\n}\n"
-        "string op_add(int x)\n{\n    return \"own \" + x;\n}"
+        'string op_add(int x)\n{\n    return "own " + x;\n}'
     )
     result = run_ok(source)
     assert result.error is None
@@ -216,8 +219,7 @@ def test_format_payload_as_replacement_is_literal():
 
 def test_format_payload_as_date_pattern():
     source = (
-        "d = '01-Jan-2024 10:00:00';\n"
-        'return d.toString("yyyy \'{0.__class__}\' \'%s\'");'
+        "d = '01-Jan-2024 10:00:00';\nreturn d.toString(\"yyyy '{0.__class__}' '%s'\");"
     )
     result = run_ok(source)
     assert result.error is None
@@ -233,7 +235,7 @@ def test_catch_variable_has_only_message_and_line():
 
 def test_catch_variable_info_shows_message_and_line():
     source = (
-        'try\n{\n    l = List();\n    x = l.get(9);\n}\ncatch (e)\n{\n'
+        "try\n{\n    l = List();\n    x = l.get(9);\n}\ncatch (e)\n{\n"
         "    info e;\n    info e.message;\n    info e.lineNo;\n"
         "    return e.keys();\n}"
     )
@@ -249,8 +251,8 @@ def test_catch_variable_is_a_copy_of_text():
     # The catch variable is a fresh map: methods that would walk a Python
     # exception object (its class, traceback, args) do not exist on it.
     source = (
-        "try\n{\n    throw \"boom\";\n}\ncatch (e)\n{\n"
-        "    return e.get(\"__traceback__\") + \"|\" + e.get(\"args\") + \"|\""
+        'try\n{\n    throw "boom";\n}\ncatch (e)\n{\n'
+        '    return e.get("__traceback__") + "|" + e.get("args") + "|"'
         " + e.message;\n}"
     )
     result = run_ok(source)
@@ -258,23 +260,20 @@ def test_catch_variable_is_a_copy_of_text():
     assert result.output == "null|null|boom"
 
 
-@pytest.mark.parametrize("method", ["getClass", "__traceback__", "with_traceback",
-                                    "args", "__cause__"])
+@pytest.mark.parametrize(
+    "method", ["getClass", "__traceback__", "with_traceback", "args", "__cause__"]
+)
 def test_catch_variable_methods_unknown(method):
-    source = f"try\n{{\n    throw \"x\";\n}}\ncatch (e)\n{{\n    return e.{method}();\n}}"
+    source = f'try\n{{\n    throw "x";\n}}\ncatch (e)\n{{\n    return e.{method}();\n}}'
     message = assert_clean_failure(attempt(source))
     assert f"'{method}'" in message or f"'{method.lower()}'" in message
 
 
 def test_caught_error_rethrown_is_text():
-    source = (
-        "try\n{\n    x = 1 / 0;\n}\ncatch (e)\n{\n    throw e;\n}"
-    )
+    source = "try\n{\n    x = 1 / 0;\n}\ncatch (e)\n{\n    throw e;\n}"
     result = run_ok(source)
     assert result.output is None
-    assert result.error == (
-        '{"message":"Division by zero","lineNo":3} (Line no: 7)'
-    )
+    assert result.error == ('{"message":"Division by zero","lineNo":3} (Line no: 7)')
 
 
 def test_runtime_error_is_deluge_text_with_line():
@@ -287,8 +286,12 @@ def test_non_finite_decimal_to_number_is_deluge_error():
     # Regression: ceil and floor of Infinity or NaN raised OverflowError or
     # ValueError, which reached the caller as a Python exception name.
     square = "x = x * x;\n" * 12
-    for expression, method in (("x", "ceil"), ("x", "floor"), ("x - x", "ceil"),
-                               ("x - x", "floor")):
+    for expression, method in (
+        ("x", "ceil"),
+        ("x", "floor"),
+        ("x - x", "ceil"),
+        ("x - x", "floor"),
+    ):
         source = f"x = 1.5;\n{square}y = {expression};\nreturn y.{method}();"
         result = run_ok(source)
         assert_deluge_error(result.error)
@@ -304,13 +307,10 @@ def test_round_far_left_is_zero_not_internal_error():
     assert result.output == 0
 
 
-@pytest.mark.parametrize("call", ['t.unixEpoch(z)', 'n.toDateTimeString("yyyy", z)'])
+@pytest.mark.parametrize("call", ["t.unixEpoch(z)", 'n.toDateTimeString("yyyy", z)'])
 def test_overlong_time_zone_is_deluge_error(call):
     # Regression: a time-zone name longer than a file name raised OSError.
-    source = (
-        f'z = "{"A" * 300}";\nt = "01-Jan-2024 10:00:00";\nn = 0;\n'
-        f"return {call};"
-    )
+    source = f'z = "{"A" * 300}";\nt = "01-Jan-2024 10:00:00";\nn = 0;\nreturn {call};'
     result = run_ok(source)
     if result.error is None:
         # unixEpoch reads an unknown zone as GMT, as documented by Zoho.
@@ -346,8 +346,21 @@ def test_namespace_builtins_are_minimal():
     assert set(namespace["__builtins__"]) == {"len", "range"}
     names = set(namespace) - {"__builtins__"}
     assert names == set(HELPERS)
-    for name in ("getattr", "type", "eval", "exec", "open", "__import__", "compile",
-                 "globals", "locals", "vars", "setattr", "dir", "breakpoint"):
+    for name in (
+        "getattr",
+        "type",
+        "eval",
+        "exec",
+        "open",
+        "__import__",
+        "compile",
+        "globals",
+        "locals",
+        "vars",
+        "setattr",
+        "dir",
+        "breakpoint",
+    ):
         assert name not in namespace
 
 
