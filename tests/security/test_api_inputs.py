@@ -525,3 +525,34 @@ def test_admin_routes_filter_by_portal(live, echo, other_portal):
     listing = live.admin.get(f"/api/v1/portals/{other_portal}/callbacks")
     assert callback_id not in [c["id"] for c in listing.json()["callbacks"]]
     assert_service_healthy(live, echo)
+
+
+def test_recursive_global_function_over_http(live, echo):
+    path = "/api/v1/portals/1/global-functions"
+    fields = {
+        "name": "recurse",
+        "return_type": "int",
+        "parameters": [{"name": "n", "type": "int"}],
+        "script": "return n;",
+    }
+    created = live.admin.post(path, json=fields)
+    assert created.status_code == 201, created.text
+    function = created.json()
+    call_name = function["call_name"]
+    edited = live.admin.put(
+        f"{path}/{function['id']}",
+        json={**fields, "script": f"return {call_name}(n + 1);"},
+    )
+    assert edited.status_code == 200, edited.text
+    record = publish(
+        live,
+        f"x = {call_name}(0);\nreturn text;",
+        parameters=[{"name": "text", "type": "string"}],
+    )
+    response = invoke(live, query_of(record), {"text": "x"})
+    assert response.status_code == 500
+    message = response.json()["errorMessage"]
+    assert message.startswith(
+        "Execution limit exceeded: nested calls (75) (Line no: 1)"
+    )
+    assert_service_healthy(live, echo)
