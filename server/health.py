@@ -36,6 +36,7 @@ def _check_database(service) -> str | None:
 
 def _check_cache(service) -> str | None:
     # A key per process, so that workers probing at once do not interfere.
+    # NOTE: each probe counts as a store in the cache statistics of /api/v1/status.
     key = f"readiness-probe-{os.getpid()}"
     if not service.code_cache.put(key, PROBE_CODE, {}):
         return (

@@ -141,6 +141,13 @@ def test_export_import_into_fresh_directory(tmp_path, monkeypatch):
         assert [v["version"] for v in versions] == [1, 2]
         old = live.service.storage.get_version(1, greet_id, 1)
         assert old["script"] == 'return "Hi " + who;'
+        global_versions = live.service.storage.db.execute(
+            "SELECT version, script FROM global_function_versions ORDER BY version"
+        ).fetchall()
+        assert global_versions == [
+            (1, "return amount * 0.2;"),
+            (2, "return amount * 0.25;"),
+        ]
 
 
 def test_export_with_tokens_keeps_urls(tmp_path, monkeypatch):
