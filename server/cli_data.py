@@ -98,7 +98,9 @@ def open_portal(data_dir: Path | None, portal: int | None) -> PortalData | None:
     """
     if data_dir is None:
         if portal is not None:
-            raise UsageError("--portal needs --data-dir DIR, the data directory of a service")
+            raise UsageError(
+                "--portal needs --data-dir DIR, the data directory of a service"
+            )
         return None
     portal_id = 1 if portal is None else portal
     settings = load_settings(data_dir)
