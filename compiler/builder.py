@@ -254,7 +254,7 @@ class TreeBuilder(Transformer):
     def method_call(self, children):
         receiver, name, args = children
         dotted = _dotted_name(receiver)
-        if dotted is not None and dotted.split(".")[0].lower() == "zoho":
+        if dotted is not None and _is_zoho_task(dotted):
             # zoho.encryption.base64Encode(x) is a qualified function, not a
             # method of a value called zoho.
             return n.Call(receiver.line, receiver.column, f"{dotted}.{name}", args)
@@ -363,6 +363,17 @@ class TreeBuilder(Transformer):
     def form_query(self, children):
         name, criteria = children
         return n.FormQuery(name.line, name.column, str(name), criteria)
+
+
+def _is_zoho_task(dotted: str) -> bool:
+    """Tell whether ``dotted.fn(...)`` names a zoho.* task.
+
+    ``zoho.currentdate.addDay(1)`` is a method of a system value instead.
+    """
+    parts = dotted.lower().split(".")
+    if parts[0] != "zoho":
+        return False
+    return not (len(parts) == 2 and parts[1] in n.ZOHO_SYSTEM_VALUES)
 
 
 def _dotted_name(node) -> str | None:

@@ -34,11 +34,38 @@ from runtime.values import (
 # zoho.* task families of other Zoho products.
 UNAVAILABLE_TASKS = ("zoho.crm.", "zoho.books.", "zoho.creator.", "zoho.desk.",
                      "zoho.cliq.", "zoho.projects.", "zoho.recruit.")  # fmt: skip
-SYSTEM_VALUES = {"currentdate", "currenttime"}
+# System variables of other Zoho products; a script may not read them here.
+ZOHO_SYSTEM_VARIABLES = {"loginuser", "loginuserid", "adminuser", "adminuserid",
+                         "appname", "appuri", "ipaddress", "currentuser"}  # fmt: skip
 CATCH_FIELDS = {"message", "lineno"}
 LANGUAGE_FUNCTIONS = {"ifnull": (2, 2), "map": (0, 1), "list": (0, 1),
                       "collection": (0, None)}  # fmt: skip
 AVAILABLE_TASKS = {"invokeurl"}
+
+
+def is_other_zoho_task(lowered_name: str) -> bool:
+    """Tell whether a lower-cased call name is a zoho.* task this product lacks.
+
+    Of the zoho.* names, only the zoho.encryption tasks and methods of the
+    system values are built in. Every other zoho.* call comes from another
+    Zoho product (CRM, Creator, Cliq and so on) or reads a value of one
+    (zoho.loginuser).
+    """
+    return lowered_name.startswith("zoho.") and not lowered_name.startswith(
+        "zoho.encryption."
+    )
+
+
+def unavailable_zoho_name(name: str) -> str:
+    """Return the part of a zoho.* call name to name in an error.
+
+    ``zoho.loginuser.toUpperCase`` names the value ``zoho.loginuser``; a task
+    such as ``zoho.cliq.postToChannel`` is named whole.
+    """
+    parts = name.split(".")
+    if len(parts) == 3 and parts[1].lower() in ZOHO_SYSTEM_VARIABLES:
+        return ".".join(parts[:2])
+    return name
 
 
 def walk_statements(statements):
@@ -303,7 +330,7 @@ class Checker:
         """Check ``a.b``; return True if the receiver needs no further checks."""
         receiver = expr.receiver
         if isinstance(receiver, n.Name) and receiver.name.lower() == "zoho":
-            if expr.name.lower() not in SYSTEM_VALUES:
+            if expr.name.lower() not in n.ZOHO_SYSTEM_VALUES:
                 self.report(expr, f"zoho.{expr.name} is not available in this product")
             return True
         if isinstance(receiver, n.Member):
@@ -367,6 +394,12 @@ class Checker:
         from runtime.registry import FUNCTIONS, lookup_function, suggest
 
         by_type = lookup_function(expr.name)
+        if by_type is None and is_other_zoho_task(lowered):
+            self.report(
+                expr,
+                f"{unavailable_zoho_name(expr.name)} is not available in this product",
+            )
+            return
         if by_type is None:
             message = f"Function '{expr.name}' is not defined"
             hint = suggest(

@@ -98,6 +98,11 @@ class KeyValueArg(Node):
     value: Node
 
 
+# The zoho.* system values that scripts may read: ``zoho.currentdate`` and
+# ``zoho.currenttime``, lower-cased. They are values, so methods apply to them.
+ZOHO_SYSTEM_VALUES = frozenset({"currentdate", "currenttime"})
+
+
 @dataclass
 class Call(Node):
     """A call by name: a built-in, a constructor or a global function.

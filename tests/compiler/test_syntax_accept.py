@@ -141,6 +141,20 @@ def test_zoho_current_date_and_time_are_values():
     assert "system_value(ctx, 'currentdate')" in result.python_source
 
 
+def test_methods_on_zoho_current_date():
+    source = (
+        "due = zoho.currentdate.addDay(7);\n"
+        "days = zoho.currentdate.daysBetween(due);\n"
+        'return days + " " + zoho.currenttime.toString("yyyy").length();'
+    )
+    assert output(source) == "7 4"
+
+
+def test_method_on_other_zoho_value_is_unavailable():
+    found = errors("return zoho.loginuser.toUpperCase();")
+    assert found[0].message == "zoho.loginuser is not available in this product"
+
+
 def test_zoho_crm_call_is_unavailable_task():
     found = errors('r = zoho.crm.getRecordById("Leads", 5);')
     assert "not available in this product" in found[0].message
