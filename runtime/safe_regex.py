@@ -21,6 +21,8 @@ from runtime.errors import DelugeError, LimitExceeded
 # Patterns longer than this are rejected before compiling, because compile
 # time and memory grow with the pattern.
 MAX_PATTERN_LENGTH = 10_000
+# Characters with a meaning in a Java pattern outside a character class.
+_JAVA_SPECIAL = regex.compile(r"[\\^$.|?*+()\[\]{}]")
 
 
 def translate_java(pattern: str) -> str:
@@ -65,13 +67,26 @@ def _compile(pattern: str, ignore_case: bool) -> regex.Pattern:
     return regex.compile(translate_java(pattern), flags)
 
 
-def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern:
-    """Compile a script's pattern, raising ``DelugeError`` if it is invalid."""
+def check_pattern_length(pattern: str) -> None:
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise DelugeError(
             f"The regular expression is {len(pattern)} characters long; "
             f"the maximum is {MAX_PATTERN_LENGTH}"
         )
+
+
+def is_plain_text(pattern: str) -> bool:
+    """Tell whether a Java pattern matches only its own characters.
+
+    Such a pattern, for example ``"A"`` or ``", "``, finds what ``str.find``
+    finds, so a replacement can skip the regular-expression engine.
+    """
+    return not _JAVA_SPECIAL.search(pattern)
+
+
+def compile_pattern(pattern: str, ignore_case: bool = False) -> regex.Pattern:
+    """Compile a script's pattern, raising ``DelugeError`` if it is invalid."""
+    check_pattern_length(pattern)
     try:
         return _compile(pattern, ignore_case)
     except regex.error as error:
@@ -132,6 +147,22 @@ def substitute(ctx, pattern: regex.Pattern, replace, text: str, count: int = 0):
     except TimeoutError:
         _raise_timeout(ctx)
     return ctx.check_text(result)
+
+
+def replace_plain(ctx, text: str, search: str, replacement: str, count: int) -> str:
+    """Replace occurrences of plain ``search`` text (all when ``count`` is 0).
+
+    The same result as ``substitute`` for a pattern that ``is_plain_text``
+    accepts, with a replacement inserted as it is. The result's length is
+    computed first, so an oversized result is never built.
+    """
+    check_pattern_length(search)
+    found = text.count(search)
+    if count:
+        found = min(found, count)
+    if len(text) + found * (len(replacement) - len(search)) > ctx.limits.text_length:
+        raise LimitExceeded("text length", f"{ctx.limits.text_length} characters")
+    return text.replace(search, replacement, count or -1)
 
 
 def java_replacement(template: str):

@@ -235,6 +235,15 @@ def _replace(ctx, function, text, search, replacement, literal, ignore_case, cou
     search = text_arg(search, function, "search text")
     replacement = text_arg(replacement, function, "replacement")
     is_literal = False if literal is None else bool_arg(literal, function, "flag")
+    if not ignore_case and (
+        is_literal
+        or (
+            safe_regex.is_plain_text(search)
+            and "$" not in replacement
+            and "\\" not in replacement
+        )
+    ):
+        return safe_regex.replace_plain(ctx, text, search, replacement, count)
     if is_literal:
         pattern = safe_regex.compile_pattern(regex.escape(search), ignore_case)
         replace = lambda match: replacement

@@ -30,7 +30,7 @@ def test_catastrophic_regex_times_out():
 def test_regex_after_deadline_fails_fast():
     ctx = context(wall_time_seconds=0.0)
     with pytest.raises(LimitExceeded):
-        call_method(ctx, "abc", "replaceAll", ("b", "x"))
+        call_method(ctx, "abc", "replaceAll", ("b+", "x"))
 
 
 def test_replace_all_output_is_capped():
