@@ -94,14 +94,32 @@ async def _form_fields(request: Request, body: bytes, kind: str) -> dict:
         await form.close()
 
 
+def parse_query(query: str) -> dict[str, str]:
+    """Return the fields of a query string; the last of repeated names wins.
+
+    The same pairs as ``urllib.parse.parse_qsl(query, keep_blank_values=True)``,
+    but a name or value without ``%`` or ``+`` is taken as it is. That skips
+    most unquoting, because tokens and API names need no escapes. Starlette's
+    ``request.query_params`` would also build a multidict this path never
+    uses.
+    """
+    fields = {}
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = urllib.parse.unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = urllib.parse.unquote_plus(value)
+        fields[name] = value
+    return fields
+
+
 async def read_fields(request: Request, max_bytes: int, max_depth: int) -> dict:
     """Collect the invocation fields from the query string and the body."""
-    # Parsed directly rather than through request.query_params: the same
-    # pairs (the last of repeated names wins), without Starlette's multidict.
-    fields: dict[str, object] = dict(
-        urllib.parse.parse_qsl(
-            request.scope["query_string"].decode("latin-1"), keep_blank_values=True
-        )
+    fields: dict[str, object] = parse_query(
+        request.scope["query_string"].decode("latin-1")
     )
     if request.method != "POST":
         return fields

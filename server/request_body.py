@@ -71,17 +71,38 @@ def json_depth(value: object) -> int:
     return deepest
 
 
+# One decoder for every call: json.loads with a keyword argument builds a
+# new decoder each time, which costs more than decoding a short document.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _decode(data: bytes | str) -> object:
+    if isinstance(data, bytes):
+        # What json.loads does with bytes: detect UTF-8, -16 or -32.
+        data = data.decode(json.detect_encoding(data), "surrogatepass")
+    return _DECODER.decode(data)
+
+
+def _may_be_deeper_than(data: bytes | str, max_depth: int) -> bool:
+    # Each level opens with a bracket, so text with no more brackets than
+    # max_depth cannot nest deeper; brackets inside strings only add to
+    # the count.
+    if isinstance(data, bytes):
+        return data.count(b"{") + data.count(b"[") > max_depth
+    return data.count("{") + data.count("[") > max_depth
+
+
 def parse_json(data: bytes | str, max_depth: int, what: str = "Request body") -> object:
     """Parse JSON text, rejecting NaN, Infinity and nesting past ``max_depth``."""
     try:
-        value = json.loads(data, parse_constant=_reject_constant)
+        value = _decode(data)
     except RecursionError:
         raise InvalidInput(
             f"{what} is nested deeper than {max_depth} levels; flatten it"
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
-    if json_depth(value) > max_depth:
+    if _may_be_deeper_than(data, max_depth) and json_depth(value) > max_depth:
         raise InvalidInput(
             f"{what} is nested deeper than {max_depth} levels; flatten it"
         )

@@ -1,7 +1,12 @@
 """The invoke path reads the query string as Starlette's QueryParams does."""
 
 import json
+import urllib.parse
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from server.invoke import parse_query
 from tests.server.live import create_callback
 
 ECHO = {
@@ -44,3 +49,9 @@ def test_query_blank_arguments_give_null(live):
     assert response.status_code == 200
     # A blank value is kept, read as no arguments, so the parameter is null.
     assert response.json() == {"output": None}
+
+
+@given(st.text(alphabet="ab=&%+2F3C\u00e9 ;", max_size=40))
+def test_parse_query_matches_parse_qsl(query):
+    expected = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+    assert parse_query(query) == expected
