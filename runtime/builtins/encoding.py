@@ -1,4 +1,4 @@
-"""Base64 and URL encoding: ``zoho.encryption.*`` and ``encodeUrl``.
+"""Base64, Base32 and URL encoding: ``zoho.encryption.*`` and ``encodeUrl``.
 
 ``zoho.encryption.urlEncode`` writes a space as ``%20``; the older
 ``encodeUrl`` writes it as ``+`` (form encoding). Both keep only ASCII letters,
@@ -88,6 +88,46 @@ def base64_decode(ctx, data, charset=None):
     except UnicodeDecodeError:
         raise DelugeError(
             f"base64Decode: the decoded bytes are not valid {codec} text; "
+            "pass the charset the text was encoded with"
+        ) from None
+
+
+@builtin(None, "zoho.encryption.base32Encode", min_args=1, max_args=2, returns=TEXT)
+def base32_encode(ctx, data, charset=None):
+    """Encode text (in ``charset``, UTF-8 by default) or a file's bytes as Base32.
+
+    The output has no ``=`` padding: Zoho's base32Encode and base32Decode
+    pages show the 14 UTF-16LE bytes of "api_key" as the 23 characters
+    ``MEAHAADJABPQA2YAMUAHSAA``.
+    """
+    if type(data) is DelugeFile:
+        raw = data.content
+    else:
+        raw = encode_text(
+            text_arg(data, "base32Encode", "data"), charset_arg(charset, "base32Encode")
+        )
+    if (len(raw) + 4) // 5 * 8 > ctx.limits.text_length:
+        raise text_limit_error(ctx)
+    return base64.b32encode(raw).decode("ascii").rstrip("=")
+
+
+@builtin(None, "zoho.encryption.base32Decode", min_args=1, max_args=2, returns=TEXT)
+def base32_decode(ctx, data, charset=None):
+    """Decode Base32, with or without ``=`` padding, into text in ``charset``."""
+    codec = charset_arg(charset, "base32Decode")
+    encoded = text_arg(data, "base32Decode", "data").strip().rstrip("=")
+    padded = encoded + "=" * (-len(encoded) % 8)
+    try:
+        raw = base64.b32decode(padded, casefold=True)
+    except (binascii.Error, ValueError):
+        raise DelugeError(
+            f"base32Decode: {describe(data)} is not valid Base32"
+        ) from None
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        raise DelugeError(
+            f"base32Decode: the decoded bytes are not valid {codec} text; "
             "pass the charset the text was encoded with"
         ) from None
 

@@ -379,8 +379,14 @@ def rightpad(ctx, text, width):
 
 
 @builtin(TEXT, "toList", min_args=0, max_args=1, forms=METHOD, returns=LIST)
-def to_list(ctx, text, separator=","):
-    """Split on a literal separator, keeping every piece, empty ones too."""
+def to_list(ctx, text, separator=None):
+    """Split on a literal separator, keeping every piece, empty ones too.
+
+    As Zoho's toList page states, without a separator (or with one the text
+    does not hold) the whole text is the one element of the list.
+    """
+    if separator is None:
+        return [text]
     separator = text_arg(separator, "toList", "separator")
     if not separator:
         return [text]

@@ -36,6 +36,21 @@ def test_base64_invalid_is_error():
     assert "Base64" in error_of('return zoho.encryption.base64Decode("*!");')
 
 
+def test_base32_output_has_no_padding():
+    # The base32Decode page's UTF-16LE value has 23 characters, not 24.
+    assert enc('base32Encode("api_key", "UTF-16LE")') == "MEAHAADJABPQA2YAMUAHSAA"
+    assert enc('base32Encode("a")') == "ME"
+
+
+def test_base32_decode_accepts_padding_and_lower_case():
+    assert enc('base32Decode("ME======")') == "a"
+    assert enc('base32Decode("njxwq3sapj4wy23foixgg33n")') == "john@zylker.com"
+
+
+def test_base32_invalid_is_error():
+    assert "Base32" in error_of('return zoho.encryption.base32Decode("*!");')
+
+
 def test_base64_unknown_charset_is_error():
     assert "charset" in error_of('return zoho.encryption.base64Encode("a", "EBCDIC");')
 

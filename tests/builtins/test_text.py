@@ -151,8 +151,9 @@ def test_to_list_keeps_trailing_empty():
     assert value_of('return "a,b,".toList(",");') == ["a", "b", ""]
 
 
-def test_to_list_default_separator():
-    assert value_of('return "a,b".toList();') == ["a", "b"]
+def test_to_list_without_separator_is_one_element():
+    # Zoho's toList page: no separator gives the whole text as one element.
+    assert value_of('return "a,b".toList();') == ["a,b"]
 
 
 def test_to_list_string_of_list():

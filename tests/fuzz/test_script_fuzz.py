@@ -193,7 +193,7 @@ def blocks(statements):
     ).map(lambda t: "{\n" + "\n".join([*t[0], t[1]]) + "\n}")
     loop = st.tuples(
         st.sampled_from(VARIABLES),
-        st.sampled_from(["items", "{1, 2, 3}", '"a,b".toList()', "m.keys()"])
+        st.sampled_from(["items", "{1, 2, 3}", '"a,b".toList(",")', "m.keys()"])
         | EXPRESSIONS,
         loop_body,
     ).map(lambda t: f"for each {t[0]} in {t[1]}\n{t[2]}")

@@ -223,7 +223,7 @@ def test_statement_limit_is_errormessage(live):
         script=(
             'text = "' + "x," * 3000 + 'x";\n'
             "count = 0;\n"
-            "for each item in text.toList()\n{\n\tcount = count + 1;\n}\n"
+            "for each item in text.toList(\",\")\n{\n\tcount = count + 1;\n}\n"
             "return count;"
         ),
     )

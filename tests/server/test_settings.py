@@ -61,7 +61,7 @@ def test_limit_from_environment_applies(tmp_path, monkeypatch):
             api_name="loop",
             return_type="int",
             script=(
-                'items = "' + "a," * 60 + 'a".toList();\ncount = 0;\n'
+                'items = "' + "a," * 60 + 'a".toList(",");\ncount = 0;\n'
                 "for each item in items\n{\n\tcount = count + 1;\n}\nreturn count;"
             ),
             publish=True,
