@@ -96,8 +96,8 @@ def base64_decode(ctx, data, charset=None):
 def base32_encode(ctx, data, charset=None):
     """Encode text (in ``charset``, UTF-8 by default) or a file's bytes as Base32.
 
-    The output has no ``=`` padding: Zoho's base32Encode and base32Decode
-    pages show the 14 UTF-16LE bytes of "api_key" as the 23 characters
+    The output has no ``=`` padding, because Zoho's base32Decode page shows
+    the 14 UTF-16LE bytes of "api_key" as the 23 characters
     ``MEAHAADJABPQA2YAMUAHSAA``.
     """
     if type(data) is DelugeFile:
@@ -121,7 +121,8 @@ def base32_decode(ctx, data, charset=None):
         raw = base64.b32decode(padded, casefold=True)
     except (binascii.Error, ValueError):
         raise DelugeError(
-            f"base32Decode: {describe(data)} is not valid Base32"
+            f"base32Decode: {describe(data)} is not valid Base32; it may "
+            "contain only the letters A-Z, the digits 2-7 and = padding"
         ) from None
     try:
         return raw.decode(codec)

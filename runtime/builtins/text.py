@@ -382,8 +382,8 @@ def rightpad(ctx, text, width):
 def to_list(ctx, text, separator=None):
     """Split on a literal separator, keeping every piece, empty ones too.
 
-    As Zoho's toList page states, without a separator (or with one the text
-    does not hold) the whole text is the one element of the list.
+    Without a separator, or with one the text does not contain, the whole
+    text is the only element, as Zoho's toList page states.
     """
     if separator is None:
         return [text]
