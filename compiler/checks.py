@@ -37,6 +37,8 @@ UNAVAILABLE_TASKS = ("zoho.crm.", "zoho.books.", "zoho.creator.", "zoho.desk.",
 # System variables of other Zoho products; a script may not read them here.
 ZOHO_SYSTEM_VARIABLES = {"loginuser", "loginuserid", "adminuser", "adminuserid",
                          "appname", "appuri", "ipaddress", "currentuser"}  # fmt: skip
+# The date-time variables of Zoho's function list, unless the script assigns them.
+DATE_VARIABLES = {"now": "currenttime", "today": "currentdate"}
 CATCH_FIELDS = {"message", "lineno"}
 LANGUAGE_FUNCTIONS = {"ifnull": (2, 2), "map": (0, 1), "list": (0, 1),
                       "collection": (0, None)}  # fmt: skip
@@ -258,8 +260,13 @@ class Checker:
             self.report(condition, f"A condition must be BOOLEAN but this is {kind}")
 
     def read(self, name: n.Name) -> None:
-        if name.name not in self.defined:
-            self.report(name, f"Variable '{name.name}' is not defined")
+        if name.name in self.defined:
+            return
+        system = DATE_VARIABLES.get(name.name.lower())
+        if system is not None:
+            name.system = system
+            return
+        self.report(name, f"Variable '{name.name}' is not defined")
 
     def expression(self, root) -> None:
         stack = [root]
@@ -314,7 +321,7 @@ class Checker:
             elif cls is n.MapLiteral:
                 for key, _value in expr.pairs:
                     kind = self.type_of(key, self.types)
-                    if kind in (LIST, MAP):
+                    if kind == MAP:
                         self.report(key, f"A {kind} value cannot be a map key")
             stack.extend(reversed(children(expr)))
 

@@ -14,7 +14,15 @@ import ast
 from compiler import nodes as n
 from compiler import pyast as py
 from compiler.types import expression_type
-from runtime.values import BOOLEAN, DECIMAL, NUMBER, NUMBER_MAX, NUMBER_MIN, TEXT
+from runtime.values import (
+    BOOLEAN,
+    DATETIME,
+    DECIMAL,
+    NUMBER,
+    NUMBER_MAX,
+    NUMBER_MIN,
+    TEXT,
+)
 
 _ARITHMETIC = {
     "+": "op_add",
@@ -86,7 +94,12 @@ class ExpressionLowering:
         return py.call("date_literal", at, py.name("ctx", at), py.const(node.text, at))
 
     def expr_Name(self, node):
-        return py.name("v_" + node.name, py.position(node))
+        at = py.position(node)
+        if node.system is not None:
+            return py.call(
+                "system_value", at, py.name("ctx", at), py.const(node.system, at)
+            )
+        return py.name("v_" + node.name, at)
 
     def expr_ListLiteral(self, node):
         items = [self.expr(item) for item in node.items]
@@ -94,7 +107,13 @@ class ExpressionLowering:
 
     def expr_MapLiteral(self, node):
         at = py.position(node)
-        if all(type(k) is n.Text or type(k) is n.Number for k, _ in node.pairs):
+        # make_map_of turns list keys into ListKey and gives dates a time part;
+        # constant keys and values known not to be dates need neither.
+        if all(
+            (type(k) is n.Text or type(k) is n.Number)
+            and self.type_of(v) not in (None, DATETIME)
+            for k, v in node.pairs
+        ):
             keys = [self.expr(k) for k, _ in node.pairs]
             values = [self.expr(v) for _, v in node.pairs]
             return py.place(ast.Dict(keys, values), at)

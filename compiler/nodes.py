@@ -53,6 +53,9 @@ class Null(Node):
 @dataclass
 class Name(Node):
     name: str
+    # Set by the checks for ``now`` or ``today`` read before any assignment:
+    # the zoho system value (``currenttime`` or ``currentdate``) it stands for.
+    system: str | None = None
 
 
 @dataclass

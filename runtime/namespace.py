@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import runtime.builtins  # noqa: F401  (fills the dispatch table)
 from runtime import operators
+from runtime.dates import DateTime
 from runtime.dispatch import call_function, call_method
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
@@ -35,7 +36,9 @@ from runtime.values import (
     TEXT,
     Collection,
     KeyValue,
+    ListKey,
     TypedList,
+    script_key,
     type_name,
 )
 
@@ -117,9 +120,9 @@ def iterate(value: object):
         return value.split(",") if value else []  # type: ignore[union-attr]
     if cls is Collection:
         items = value.items  # type: ignore[union-attr]
-        return list(items) if isinstance(items, dict) else items
+        return [script_key(k) for k in items] if isinstance(items, dict) else items
     if cls is dict:
-        return list(value)  # type: ignore[call-overload]
+        return [script_key(k) for k in value]  # type: ignore[union-attr]
     raise DelugeError(
         f"'for each' needs a LIST or a TEXT value but got a {type_name(value)} value"
     )
@@ -173,25 +176,43 @@ def make_collection(ctx, *args: object) -> Collection:
             "Collection() takes either values or key: value pairs, not both"
         )
     if pairs:
-        return Collection({key_of(p.key): p.value for p in pairs})
+        return Collection({key_of(p.key): map_value(p.value) for p in pairs})
     return Collection(list(args))
 
 
 def key_of(key: object) -> object:
-    """Check that ``key`` can be a map key (text, number, boolean, date-time)."""
-    cls = type(key)
-    if cls in (str, int, float, bool) or key is None:
-        return key
-    from runtime.dates import DateTime
+    """Return ``key`` as it is stored in a map, or raise if it cannot be a key.
 
-    if cls is DateTime:
+    Text, numbers, booleans, null and date-times are keys as they are, and a
+    list is stored as a ``ListKey`` (Zoho's keys page uses one). A date
+    without a time takes 00:00:00, as ``map_value`` explains.
+    """
+    cls = type(key)
+    if cls in (str, int, float, bool, ListKey) or key is None:
         return key
+    if cls is list or cls is TypedList:
+        return ListKey(key_of(item) for item in key)
+    return map_value(key) if cls is DateTime else _no_key(key)
+
+
+def _no_key(key: object):
     raise DelugeError(f"A {type_name(key)} value cannot be a map key")
 
 
+def map_value(value: object) -> object:
+    """Return a value as a map stores it.
+
+    Zoho's create-map and put pages: a date given without a time is stored
+    with the time 00:00:00, so it renders as ``01-Jan-2019 00:00:00``.
+    """
+    if type(value) is DateTime and not value.has_time:
+        return value.with_time(True)
+    return value
+
+
 def make_map_of(pairs: tuple) -> dict:
-    """Build a map literal whose keys are computed at run time."""
-    return {key_of(k): v for k, v in pairs}
+    """Build a map literal whose keys or values are computed at run time."""
+    return {key_of(k): map_value(v) for k, v in pairs}
 
 
 def typed_list(ctx, type_text: str, *args: object) -> TypedList:

@@ -18,7 +18,7 @@ import json
 import math
 from decimal import Decimal
 
-from runtime.values import Collection, DelugeFile, TypedList
+from runtime.values import Collection, DelugeFile, ListKey, TypedList
 
 
 def format_decimal(value: float) -> str:
@@ -54,7 +54,7 @@ def to_text(value: object) -> str:
         return "null"
     if cls is float:
         return format_decimal(value)  # type: ignore[arg-type]
-    if cls is list or cls is TypedList:
+    if cls is list or cls is TypedList or cls is ListKey:
         return ",".join(_element_text(item) for item in value)  # type: ignore[union-attr]
     if cls is dict:
         return json_text(value)
@@ -71,7 +71,7 @@ def to_text(value: object) -> str:
 
 
 def _element_text(item: object) -> str:
-    if isinstance(item, (dict, list, Collection)):
+    if isinstance(item, (dict, list, Collection, ListKey)):
         return json_text(item)
     return to_text(item)
 
@@ -91,7 +91,7 @@ def to_json_value(value: object) -> object:
         return value
     if cls is float:
         return value if math.isfinite(value) else format_decimal(value)  # type: ignore[arg-type]
-    if cls is list or cls is TypedList:
+    if cls is list or cls is TypedList or cls is ListKey:
         return [to_json_value(item) for item in value]  # type: ignore[union-attr]
     if cls is dict:
         return {to_text(k): to_json_value(v) for k, v in value.items()}  # type: ignore[union-attr]

@@ -127,7 +127,7 @@ def type_name(value: object) -> str:
         return DECIMAL
     if cls is dict:
         return MAP
-    if cls is list or cls is TypedList:
+    if cls is list or cls is TypedList or cls is ListKey:
         return LIST
     if cls is Collection:
         return COLLECTION
@@ -138,6 +138,26 @@ def type_name(value: object) -> str:
     if cls is DateTime:
         return DATETIME
     raise TypeError(f"not a Deluge value: {cls.__name__}")
+
+
+class ListKey(tuple):
+    """A LIST used as a map key, held as an immutable copy of its elements.
+
+    Zoho's map keys page builds ``{{"Creator", "CRM"} : "Products"}``. Python
+    lists cannot be dict keys, so ``runtime.namespace.key_of`` stores such a
+    key as a ``ListKey``, and ``as_list`` gives the list back wherever a key
+    reaches the script (``keys()``, ``getKey``, ``for each``).
+    """
+
+    __slots__ = ()
+
+    def as_list(self) -> list:
+        return [item.as_list() if type(item) is ListKey else item for item in self]
+
+
+def script_key(key: object) -> object:
+    """Return a map key as the script sees it: a ``ListKey`` becomes a list."""
+    return key.as_list() if type(key) is ListKey else key
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,16 @@ from runtime.builtins.support import describe, int_arg, register
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
-from runtime.values import BOOLEAN, COLLECTION, LIST, MAP, NUMBER, Collection, KeyValue
+from runtime.values import (
+    BOOLEAN,
+    COLLECTION,
+    LIST,
+    MAP,
+    NUMBER,
+    Collection,
+    KeyValue,
+    script_key,
+)
 
 C = (COLLECTION,)
 
@@ -102,6 +111,8 @@ def values(ctx, collection):
 @register(C, "keys", forms=METHOD, returns=LIST)
 def keys(ctx, collection):
     """Return the keys, or for an index collection its elements (not indexes)."""
+    if _is_map(collection):
+        return maps.keys(ctx, collection.items)
     return list(collection.items)
 
 
@@ -111,7 +122,7 @@ def get_key(ctx, collection, value):
     if _is_map(collection):
         for key, item in collection.items.items():
             if equals(item, value):
-                return key
+                return script_key(key)
         return None
     return find_index(collection.items, value)
 
@@ -124,7 +135,7 @@ def get_last_key(ctx, collection, value):
         for key, item in collection.items.items():
             if equals(item, value):
                 found = key
-        return found
+        return script_key(found)
     items = collection.items
     for position in range(len(items) - 1, -1, -1):
         if equals(items[position], value):

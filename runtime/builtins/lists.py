@@ -18,6 +18,7 @@ from runtime.values import (
     LIST,
     NUMBER,
     Collection,
+    ListKey,
     TypedList,
     type_name,
 )
@@ -86,7 +87,7 @@ def equality_key(value) -> object:
         return ("TEXT", value)
     if value is None:
         return ("NULL",)
-    if kind is list or kind is TypedList:
+    if kind is list or kind is TypedList or kind is ListKey:
         return ("LIST", tuple(equality_key(item) for item in value))
     if kind is dict:
         return (

@@ -7,20 +7,32 @@ Keys are compared case-sensitively. ``get`` of a missing key returns null and
 from __future__ import annotations
 
 from runtime.builtins.support import describe, register
-from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
-from runtime.values import BOOLEAN, LIST, MAP, NUMBER, Collection
+from runtime.values import BOOLEAN, LIST, MAP, NUMBER, Collection, script_key
 
 M = (MAP,)
 
 
 def map_key(value):
-    """Check that a value can be a map key, through the core's rule."""
+    """Return a value as a map key, through the core's rule."""
     from runtime.namespace import key_of
 
     return key_of(value)
+
+
+_ABSENT = object()
+
+
+def lookup_key(value):
+    """Return the stored form of a key to look up; ``_ABSENT`` if none can exist."""
+    if type(value) in (str, int, float, bool) or value is None:
+        return value
+    try:
+        return map_key(value)
+    except DelugeError:
+        return _ABSENT
 
 
 def pairs_of(value, function: str) -> dict:
@@ -34,17 +46,12 @@ def pairs_of(value, function: str) -> dict:
 @register(M, "put", min_args=2, forms=METHOD, returns=None)
 def put(ctx, mapping, key, value):
     """Add a pair; an existing key keeps its place and takes the new value."""
+    from runtime.namespace import map_value
+
     key = map_key(key)
     if key not in mapping:
         ctx.check_size(len(mapping) + 1)
-    mapping[key] = _stored(value)
-
-
-def _stored(value):
-    # Zoho's put page: a date put without a time is stored with 00:00:00.
-    if type(value) is DateTime and not value.has_time:
-        return value.with_time(True)
-    return value
+    mapping[key] = map_value(value)
 
 
 @register(M, "putAll", min_args=1, forms=METHOD, returns=None)
@@ -57,19 +64,13 @@ def put_all(ctx, mapping, other):
 
 @register(M, "get", min_args=1, forms=METHOD, returns=None)
 def get(ctx, mapping, key):
-    try:
-        return mapping.get(key)
-    except TypeError:  # an unhashable key, such as a list, is never present
-        return None
+    return mapping.get(lookup_key(key))
 
 
 @register(M, "containKey", aliases=("containsKey",), min_args=1, forms=METHOD,
           returns=BOOLEAN)  # fmt: skip
 def contain_key(ctx, mapping, key):
-    try:
-        return key in mapping
-    except TypeError:
-        return False
+    return lookup_key(key) in mapping
 
 
 @register(M, "containValue", aliases=("containsValue",), min_args=1, forms=METHOD,
@@ -80,7 +81,7 @@ def contain_value(ctx, mapping, value):
 
 @register(M, "keys", forms=METHOD, returns=LIST)
 def keys(ctx, mapping):
-    return list(mapping)
+    return [script_key(key) for key in mapping]
 
 
 @register(M, "values", forms=METHOD, returns=LIST)
@@ -91,10 +92,7 @@ def values(ctx, mapping):
 @register(M, "remove", min_args=1, forms=METHOD, returns=None)
 def remove(ctx, mapping, key):
     """Remove a pair and return its value; a missing key returns null."""
-    try:
-        return mapping.pop(key, None)
-    except TypeError:
-        return None
+    return mapping.pop(lookup_key(key), None)
 
 
 @register(M, "removeAll", min_args=1, forms=METHOD, returns=None)

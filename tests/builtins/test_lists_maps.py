@@ -119,8 +119,27 @@ def test_map_contain_value_by_equality():
     assert value_of('m = {"a": 2}; return m.containValue(2.0);') is True
 
 
-def test_map_list_key_is_error():
-    assert error_of("m = Map(); m.put({1}, 2); return m;")
+def test_map_list_key_keeps_its_type():
+    # Zoho's keys page: {{"Creator", "CRM"} : "Products"} has a list as key.
+    script = 'm = Map(); m.put({1, {2}}, "x"); m.put({1, {2}}, "y"); return m;'
+    assert value_of(script) == {"1,[2]": "y"}
+    assert value_of('m = {{1, 2}: "x"}; return m.keys().get(0).size();') == 2
+    assert value_of('m = {{1, 2}: "x"}; return m.get({1, 2});') == "x"
+    assert value_of('m = {{1, 2}: "x"}; m.remove({1, 2}); return m;') == {}
+
+
+def test_map_key_value_key_is_error():
+    assert error_of('m = Map(); m.put({"a": 1}, 2); return m;')
+
+
+def test_map_date_without_time_takes_midnight():
+    # Zoho's create-map and put pages: 00:00:00 is added to a date.
+    assert value_of("m = {\"d\": '01-Jan-2019'}; return m;") == {
+        "d": "01-Jan-2019 00:00:00"
+    }
+    assert value_of("m = {'01-Jan-2019': 1}; return m.keys();") == [
+        "01-Jan-2019 00:00:00"
+    ]
 
 
 def test_empty_braces_become_map_on_put():
