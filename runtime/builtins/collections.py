@@ -282,10 +282,8 @@ def sort(ctx, collection, ascending=True):
         collection.items.clear()
         collection.items.update(pairs)
         return collection
-    result = lists.sort(ctx, collection.items, ascending)
-    if result is None:
+    if lists.sort(ctx, collection.items, ascending) is None:
         return None
-    collection.items[:] = result
     return collection
 
 

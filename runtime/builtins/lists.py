@@ -201,9 +201,11 @@ def _sort_group(value) -> str | None:
 
 @register(L, "sort", max_args=1, forms=METHOD, returns=LIST)
 def sort(ctx, items, ascending=True):
-    """Return a sorted copy; mixed element types give null.
+    """Sort the list in place and return it; mixed element types give null.
 
-    Text sorts by code point, so capitals come before small letters.
+    Zoho's sort task pages write ``sports_list.sort(true);`` as a statement
+    with an optional result variable, so the list itself is sorted. Text
+    sorts by code point, so capitals come before small letters.
     """
     if type(ascending) is not bool:
         raise DelugeError(
@@ -212,8 +214,8 @@ def sort(ctx, items, ascending=True):
     groups = {_sort_group(item) for item in items}
     if len(groups) > 1 or None in groups:
         return None
-    result = sorted(items, reverse=not ascending)
-    return TypedList(items.element_type, result) if type(items) is TypedList else result
+    items.sort(reverse=not ascending)
+    return items
 
 
 @register(L, "distinct", forms=METHOD, returns=LIST)

@@ -26,8 +26,16 @@ def test_sort_descending():
     assert value_of("return {3, 1.5, 2}.sort(false);") == [3, 2, 1.5]
 
 
-def test_sort_leaves_receiver_unchanged():
-    assert value_of("l = {3, 1, 2}; s = l.sort(); return l;") == [3, 1, 2]
+def test_sort_is_in_place():
+    assert value_of("l = {3, 1, 2}; l.sort(); return l;") == [1, 2, 3]
+    assert value_of("l = {3, 1, 2}; s = l.sort(false); return l;") == [3, 2, 1]
+
+
+def test_sort_of_mixed_types_keeps_list():
+    assert value_of('l = {3, "a", 1}; s = l.sort(); return {s, l};') == [
+        None,
+        [3, "a", 1],
+    ]
 
 
 def test_sort_of_dates():
