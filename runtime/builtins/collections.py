@@ -146,9 +146,14 @@ def get_last_key(ctx, collection, value):
 @register(C, "containsKey", aliases=("containKey",), min_args=1, forms=METHOD,
           returns=BOOLEAN)  # fmt: skip
 def contains_key(ctx, collection, key):
+    """Tell whether a key collection has the key, or an index collection the index.
+
+    Zoho's containsKey page: ``collection("Creator", "CRM", "Mail")``
+    does not contain the index 3.
+    """
     if _is_map(collection):
         return maps.contain_key(ctx, collection.items, key)
-    return find_index(collection.items, key) >= 0
+    return type(key) is int and 0 <= key < len(collection.items)
 
 
 @register(C, "containsValue", aliases=("containValue", "contains"), min_args=1,
