@@ -9,6 +9,7 @@ list's element type.
 from __future__ import annotations
 
 from runtime.builtins.support import describe, int_arg, register, render
+from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
@@ -33,8 +34,6 @@ def _element(ctx, items, value):
     if items.element_type == DATETIME and type(value) is int:
         # Zoho's typed-list page: a bare number in a date-time list counts
         # milliseconds since the epoch.
-        from runtime.dates import DateTime
-
         return DateTime.from_epoch_ms(value, ctx.tz)
     from runtime.namespace import convert_element
 
@@ -90,12 +89,16 @@ def equality_key(value) -> object:
     if kind is list or kind is TypedList or kind is ListKey:
         return ("LIST", tuple(equality_key(item) for item in value))
     if kind is dict:
+        # Maps are equal whatever the order of their keys.
         return (
             "MAP",
-            tuple((equality_key(k), equality_key(v)) for k, v in value.items()),
+            frozenset((equality_key(k), equality_key(v)) for k, v in value.items()),
         )
     if kind is Collection:
         return equality_key(value.items)
+    if kind is DateTime:
+        # A date equals the same instant with a time (as ``==`` compares them).
+        return ("DATETIME", value)
     return (type_name(value), render(value))
 
 
@@ -192,8 +195,6 @@ def _sort_group(value) -> str | None:
         return "text"
     if kind is bool:
         return "boolean"
-    from runtime.dates import DateTime
-
     if kind is DateTime:
         return "date"
     return None

@@ -249,3 +249,11 @@ def test_collection_duplicate_bad_index_names_function():
 
 def test_get_on_empty_list_says_empty():
     assert "the list is empty" in error_of("l = List();\nreturn l.get(0);")
+
+
+def test_distinct_follows_equality_of_dates_and_maps():
+    # '01-Jan-2019' == '01-Jan-2019 00:00:00', and maps compare by content.
+    dates = "return {'01-Jan-2019', '01-Jan-2019 00:00:00'}.distinct().size();"
+    assert value_of(dates) == 1
+    maps = 'return {{"a": 1, "b": 2}, {"b": 2, "a": 1}}.distinct().size();'
+    assert value_of(maps) == 1
