@@ -17,6 +17,7 @@ import json
 import math
 import re
 import sys
+from decimal import Decimal
 from xml.etree import ElementTree
 
 import defusedxml.ElementTree as SafeElementTree
@@ -378,6 +379,41 @@ def _wall_time_checked(ctx):
         sys.settrace(previous)
 
 
+_XPATH_NUMBER = re.compile(r"\s*-?(\d+\.?\d*|\.\d+)\s*")
+
+
+def _xpath_number(text: str) -> float:
+    """Convert a string value to a number as XPath 1.0's number() does."""
+    return float(text) if _XPATH_NUMBER.fullmatch(text) else math.nan
+
+
+def _numeric_comparison_data(self, context):
+    # XPath 1.0 (section 3.4) compares a node with a number by the number of
+    # the node's string value, so <id>6</id> = 6 is true. elementpath 5's
+    # XPath1Parser compares the string with the number and finds no match.
+    for left, right in super(type(self), self).iter_comparison_data(context):
+        if type(left) is str and _is_xpath_numeric(right):
+            left = _xpath_number(left)
+        elif type(right) is str and _is_xpath_numeric(left):
+            right = _xpath_number(right)
+        yield left, right
+
+
+def _is_xpath_numeric(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and type(value) is not bool
+
+
+class _XPath1Parser(elementpath.XPath1Parser):
+    """elementpath's XPath 1.0 parser with XPath 1.0 rules for = and !=."""
+
+
+for _symbol in ("=", "!="):
+    _token = _XPath1Parser.symbol_table[_symbol]
+    _XPath1Parser.symbol_table[_symbol] = type(
+        _token.__name__, (_token,), {"iter_comparison_data": _numeric_comparison_data}
+    )
+
+
 _ATTRIBUTE_STEP = re.compile(r"@([\w.:-]+)\s*$")
 
 
@@ -410,7 +446,7 @@ def execute_xpath(ctx, text, path):
     try:
         with _wall_time_checked(ctx):
             result = elementpath.select(
-                ElementTree.ElementTree(root), path, parser=elementpath.XPath1Parser
+                ElementTree.ElementTree(root), path, parser=_XPath1Parser
             )
     except elementpath.ElementPathError as error:
         raise DelugeError(f"executeXPath: invalid XPath '{path}': {error}") from None

@@ -107,6 +107,27 @@ def test_xpath_on_json_array():
     assert value_of(script) == "8"
 
 
+XPATH_ITEMS = "<r><i><id>5</id><n>x</n></i><i><id>6</id><n>y</n></i></r>"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/r/i[id=6]/n/text()", "y"),
+        ("/r/i[id!=6]/n/text()", "x"),
+        ("/r/i[id=6.0]/n/text()", "y"),
+        ('/r/i[id="6"]/n/text()', "y"),
+        ("/r/i/id = 5", "true"),
+        ("/r/i[n=1]/n/text()", ""),
+    ],
+)
+def test_xpath_compares_node_with_number(path, expected):
+    # XPath 1.0: a node equals a number when its string value's number does.
+    quoted = path.replace('"', '\\"')
+    script = f'return "{XPATH_ITEMS}".executeXPath("{quoted}");'
+    assert value_of(script) == expected
+
+
 def test_xpath_invalid_is_error():
     assert "XPath" in error_of('return "<r/>".executeXPath("/r[");')
 
