@@ -24,6 +24,7 @@ import defusedxml.ElementTree as SafeElementTree
 import elementpath
 from defusedxml import DefusedXmlException
 
+from runtime.builtins.maps import lookup_key
 from runtime.builtins.support import describe, register, render, text_arg
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.registry import METHOD
@@ -315,8 +316,13 @@ def get_json(ctx, value, key):
             raise DelugeError(f"getJSON: {describe(value)} is not a JSON object")
     if type(mapping) is Collection:
         mapping = mapping.as_map()
-    key = text_arg(key, "getJSON", "key")
-    return mapping.get(key)
+    if key is not None and type(value) is not str:
+        # A map keeps its keys' types ({1: "a"}.getJSON(1) is "a"); JSON keys
+        # are always text.
+        found = mapping.get(lookup_key(key))
+        if found is not None:
+            return found
+    return mapping.get(text_arg(key, "getJSON", "key"))
 
 
 # XML -------------------------------------------------------------------------

@@ -174,3 +174,9 @@ def test_lenient_reader_checks_deadline():
     with pytest.raises(LimitExceeded) as caught:
         parse_json(ctx, "[" + ",".join(["a"] * 20_000) + "]")
     assert caught.value.limit == "wall time"
+
+
+def test_get_json_map_key_keeps_type():
+    # The getJSON page: the key may be of any data type.
+    assert value_of('m = {1: "a"}; return m.getJSON(1);') == "a"
+    assert value_of('return "{\\"1\\": \\"a\\"}".getJSON(1);') == "a"
