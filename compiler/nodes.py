@@ -53,8 +53,9 @@ class Null(Node):
 @dataclass
 class Name(Node):
     name: str
-    # Set by the checks for ``now`` or ``today`` read before any assignment:
-    # the zoho system value (``currenttime`` or ``currentdate``) it stands for.
+    # Set by the checks when ``now`` or ``today`` is read before any assignment,
+    # to the zoho system value that the name reads (``currenttime`` or
+    # ``currentdate``).
     system: str | None = None
 
 

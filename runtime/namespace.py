@@ -192,10 +192,10 @@ def key_of(key: object) -> object:
         return key
     if cls is list or cls is TypedList:
         return ListKey(key_of(item) for item in key)
-    return map_value(key) if cls is DateTime else _no_key(key)
+    return map_value(key) if cls is DateTime else _reject_key(key)
 
 
-def _no_key(key: object):
+def _reject_key(key: object):
     raise DelugeError(f"A {type_name(key)} value cannot be a map key")
 
 

@@ -156,7 +156,7 @@ class ListKey(tuple):
 
 
 def script_key(key: object) -> object:
-    """Return a map key as the script sees it: a ``ListKey`` becomes a list."""
+    """Return a stored map key in the form a script gets: a ``ListKey`` as a list."""
     return key.as_list() if type(key) is ListKey else key
 
 
