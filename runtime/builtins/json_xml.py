@@ -287,8 +287,15 @@ def _normalize_scalar(value):
     return value
 
 
-@register((TEXT,), "toMap", forms=METHOD, returns=MAP)
+@register((TEXT, MAP), "toMap", forms=METHOD, returns=MAP)
 def to_map(ctx, text):
+    """Parse JSON object text into a KEY-VALUE; a KEY-VALUE is copied.
+
+    A map's text is JSON, so ``response.toMap()`` on a map that invokeurl
+    already parsed gives the same map, as ``toJSONList`` does for a list.
+    """
+    if type(text) is dict:
+        return dict(text)
     value = parse_json(ctx, text)
     if type(value) is not dict:
         raise DelugeError(f"toMap: {describe(text)} is not a JSON object")

@@ -180,3 +180,9 @@ def test_get_json_map_key_keeps_type():
     # The getJSON page: the key may be of any data type.
     assert value_of('m = {1: "a"}; return m.getJSON(1);') == "a"
     assert value_of('return "{\\"1\\": \\"a\\"}".getJSON(1);') == "a"
+
+
+def test_to_map_of_map_is_copy():
+    # A map's text is JSON, so toMap on a map gives an equal, separate map.
+    script = 'm = {"a": 1}; c = m.toMap(); c.put("b", 2); return {m, c};'
+    assert value_of(script) == [{"a": 1}, {"a": 1, "b": 2}]
