@@ -20,6 +20,7 @@ from compiler.types import (
     infer_variables,
     is_valid_binary,
 )
+from runtime.http import parameter_key, parameter_key_problem
 from runtime.values import (
     BOOLEAN,
     DECIMAL,
@@ -365,8 +366,12 @@ class Checker:
             self.report(expr, "'sendmail' is not available in this product")
         elif expr.name not in AVAILABLE_TASKS:
             self.report(expr, f"'{expr.name}' is not available in this product")
-        elif not any(p.key == "url" for p in expr.params):
+        elif not any(parameter_key(p.key) == "url" for p in expr.params):
             self.report(expr, "'invokeurl' needs a 'url' parameter")
+        else:
+            problem = parameter_key_problem([p.key for p in expr.params])
+            if problem is not None:
+                self.report(expr, problem)
 
     def check_call(self, expr: n.Call) -> None:
         lowered = expr.name.lower()

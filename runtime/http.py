@@ -19,6 +19,7 @@ import re
 import time
 from dataclasses import dataclass
 
+import h11
 import httpcore
 import httpx
 
@@ -27,6 +28,7 @@ from runtime.http_auth import Connection
 from runtime.http_transport import (
     AddressRejected,
     CallTimedOut,
+    InvalidHeader,
     OutboundClient,
     OutboundRequest,
     OutboundResponse,
@@ -34,6 +36,7 @@ from runtime.http_transport import (
     ResponseTooLarge,
     TooManyRedirects,
     UnsupportedEncoding,
+    parse_url,
     safe_url,
 )
 from runtime.http_values import from_json, is_binary, is_json, to_json_text, to_text
@@ -60,6 +63,14 @@ PARAMETER_KEYS = (
 )
 RESPONSE_FORMATS = ("JSON", "TEXT", "FILE")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Control characters other than horizontal tab are not allowed in a field
+# value (RFC 9110, section 5.5); CR and LF would start a new header line.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Codecs that Python looks up by name but that do not decode a body to text:
+# "undefined" always fails, and idna and punycode fail with errors="replace".
+_NOT_CHARSETS = frozenset(
+    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"}
+)
 
 _default_client: OutboundClient | None = None
 
@@ -81,14 +92,37 @@ class ResponseOptions:
     decoding: str | None = None
 
 
+def parameter_key(key: str) -> str:
+    """Return the canonical form of a task key: ``Content Type`` is ``content-type``.
+
+    Keys are case-insensitive, and a space may stand for the hyphen, as in the
+    keys of ``sendmail``.
+    """
+    return "-".join(key.lower().split())
+
+
+def parameter_key_problem(keys: list[str]) -> str | None:
+    """Return why a list of invokeurl keys is invalid, or None if it is valid."""
+    seen: set[str] = set()
+    for key in keys:
+        canonical = parameter_key(key)
+        if canonical not in PARAMETER_KEYS:
+            return (
+                f"invokeurl: unknown parameter '{key}'; the parameters are "
+                + ", ".join(PARAMETER_KEYS)
+            )
+        if canonical in seen:
+            return f"invokeurl: the parameter '{canonical}' is given twice"
+        seen.add(canonical)
+    return None
+
+
 def invoke_url(ctx, params: dict) -> object:
     """Run one ``invokeurl`` task and return its result as a Deluge value."""
-    unknown = [key for key in params if key not in PARAMETER_KEYS]
-    if unknown:
-        raise DelugeError(
-            f"invokeurl: unknown parameter '{unknown[0]}'; the parameters are "
-            + ", ".join(PARAMETER_KEYS)
-        )
+    problem = parameter_key_problem(list(params))
+    if problem is not None:
+        raise DelugeError(problem)
+    params = {parameter_key(key): value for key, value in params.items()}
     request = build_request(ctx, params, task="invokeurl")
     options = ResponseOptions(
         detailed=_flag(params.get("detailed"), "detailed"),
@@ -111,9 +145,10 @@ def build_request(ctx, params: dict, task: str) -> OutboundRequest:
     headers = header_pairs(params.get("headers"), task)
     content_type = params.get("content-type")
     if content_type is not None:
-        content_type = _single_line(to_text(content_type), "content-type", task)
+        content_type = _field_value(to_text(content_type), "content-type", task)
         headers = _without(headers, "content-type")
         headers.append(("Content-Type", content_type))
+    _check_host_header(url, headers, task)
     request = OutboundRequest(method=method, url=url, headers=headers)
     _set_body(
         request,
@@ -143,8 +178,40 @@ def header_pairs(value: object, task: str) -> list[tuple[str, str]]:
                 "and '-'"
             )
         text = "" if item is None else to_text(item)
-        pairs.append((name_text, _single_line(text, f"header '{name_text}'", task)))
+        pairs.append((name_text, _field_value(text, f"header '{name_text}'", task)))
     return pairs
+
+
+def _check_host_header(url: str, headers: list[tuple[str, str]], task: str) -> None:
+    """Reject a Host header that names another host than the url.
+
+    The address check sees only the url's host, so a different Host could
+    reach a virtual host behind an allow-listed address that the operator
+    never listed. A matching Host header is harmless; the client sends its
+    own from the url either way.
+    """
+    value = _header(headers, "host")
+    if value is None:
+        return
+    try:
+        parsed = parse_url(url)
+    except httpx.InvalidURL:
+        return  # the send reports the invalid URL
+    host = parsed.host.lower()
+    ascii_host = parsed.raw_host.decode("ascii").lower()
+    if ":" in host:
+        host = ascii_host = f"[{host}]"
+    port = parsed.port
+    names = {host, ascii_host}
+    accepted = names | {f"{name}:{port}" for name in names if port is not None}
+    if port is None:
+        default = 443 if parsed.scheme == "https" else 80
+        accepted |= {f"{name}:{default}" for name in names}
+    if value.strip().lower().rstrip(".") not in accepted:
+        raise DelugeError(
+            f"{task}: the Host header {value!r} does not match the host of the "
+            "url; remove the Host header, the client sets it from the url"
+        )
 
 
 def _set_body(request: OutboundRequest, parameters, body, files, task: str) -> None:
@@ -311,9 +378,11 @@ def send(ctx, request: OutboundRequest, *, task: str) -> OutboundResponse:
 # Failures of one call that a script can catch, as raised by OutboundClient.send.
 CALL_ERRORS = (
     AddressRejected,
+    InvalidHeader,
     ResolutionFailed,
     TooManyRedirects,
     UnsupportedEncoding,
+    h11.ProtocolError,
     httpx.UnsupportedProtocol,
     httpx.InvalidURL,
     httpcore.NetworkError,
@@ -332,6 +401,13 @@ def describe_failure(error: Exception) -> str:
         )
     if isinstance(error, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return f"failed: invalid URL: {error}"
+    if isinstance(error, (httpcore.LocalProtocolError, h11.LocalProtocolError)):
+        # The detail of a local protocol error may quote a header value,
+        # and a header value may be a connection's secret.
+        return (
+            "failed: the request could not be written as valid HTTP; check "
+            "the url, the headers and the body"
+        )
     return f"failed: {str(error) or type(error).__name__}"
 
 
@@ -419,20 +495,30 @@ def decode_body(body: bytes, content_type: str, decoding: str | None) -> str:
     charset = decoding or _charset(content_type) or "utf-8"
     try:
         return body.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError):
         return body.decode("utf-8", errors="replace")
+
+
+def text_codec(name: str) -> str | None:
+    """Return the codec name for a character set label, or None if it is not one.
+
+    Python's codec registry also holds transforms such as base64, rot13 and
+    zlib and codecs such as idna; none of them is a character set of a body.
+    """
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def _charset(content_type: str) -> str | None:
     for part in content_type.split(";")[1:]:
         key, _, value = part.partition("=")
         if key.strip().lower() == "charset":
-            name = value.strip().strip('"')
-            try:
-                codecs.lookup(name)
-            except LookupError:
-                return None
-            return name
+            return text_codec(value.strip().strip('"'))
     return None
 
 
@@ -486,19 +572,25 @@ def _decoding(value) -> str | None:
     if value is None:
         return None
     name = to_text(value).strip()
-    try:
-        codecs.lookup(name)
-    except LookupError:
+    codec = text_codec(name)
+    if codec is None:
         raise DelugeError(
             f"invokeurl: response-decoding {name!r} is not a known character "
             "set; use a name such as UTF-8 or ISO-8859-1"
-        ) from None
-    return name
+        )
+    return codec
 
 
-def _single_line(text: str, field_name: str, task: str) -> str:
+def _field_value(text: str, field_name: str, task: str) -> str:
+    # The message leaves the value out: it may be a credential.
     if "\r" in text or "\n" in text:
         raise DelugeError(f"{task}: the {field_name} contains a line break")
+    match = _CONTROL.search(text)
+    if match:
+        raise DelugeError(
+            f"{task}: the {field_name} contains a control character "
+            f"(U+{ord(match.group()):04X}); remove it"
+        )
     return text
 
 

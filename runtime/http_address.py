@@ -124,62 +124,111 @@ class AllowList:
     name itself. A host name on the list may resolve to any address, so an
     operator lists only names whose DNS the operator controls. A network entry
     (``10.1.2.0/24``, ``127.0.0.1``, ``::1``) opens those addresses for every
-    host name that resolves into it.
+    host name that resolves into it. An entry may end with a port
+    (``127.0.0.1:8080``, ``[::1]:8080``, ``jira.intranet.example:8443``) and
+    then opens that port only; without one it opens every port.
     """
 
-    hosts: frozenset[str] = frozenset()
-    suffixes: tuple[str, ...] = ()
-    networks: tuple[IPNetwork, ...] = field(default=())
+    hosts: frozenset[tuple[str, int | None]] = frozenset()
+    suffixes: tuple[tuple[str, int | None], ...] = ()
+    networks: tuple[tuple[IPNetwork, int | None], ...] = field(default=())
 
     @classmethod
     def parse(cls, entries: Iterable[str]) -> AllowList:
         """Build an allow-list from setting entries; raise ValueError on a bad one."""
-        hosts: set[str] = set()
-        suffixes: list[str] = []
-        networks: list[IPNetwork] = []
+        hosts: set[tuple[str, int | None]] = set()
+        suffixes: list[tuple[str, int | None]] = []
+        networks: list[tuple[IPNetwork, int | None]] = []
         for raw in entries:
             entry = raw.strip().lower()
             if not entry:
                 continue
-            if entry.startswith("[") and entry.endswith("]"):
-                entry = entry[1:-1]
+            entry, port = _split_port(entry, raw)
             try:
-                networks.append(ipaddress.ip_network(entry, strict=False))
+                networks.append((ipaddress.ip_network(entry, strict=False), port))
                 continue
             except ValueError:
                 pass
             name = entry.removeprefix("*.")
             if not _HOST_NAME.fullmatch(name):
-                raise ValueError(
-                    f"invalid outbound allow-list entry {raw!r}; use a host name, "
-                    "*.example.com for subdomains, an IP address or a network"
-                )
+                raise _invalid_entry(raw)
             if name is entry:
-                hosts.add(entry.rstrip("."))
+                hosts.add((entry.rstrip("."), port))
             else:
-                suffixes.append("." + name.rstrip("."))
+                suffixes.append(("." + name.rstrip("."), port))
         return cls(frozenset(hosts), tuple(suffixes), tuple(networks))
 
-    def allows_host(self, host: str) -> bool:
-        """Tell whether the host name itself is on the list."""
-        name = host.lower().rstrip(".")
-        if name in self.hosts:
-            return True
-        return any(name.endswith(suffix) for suffix in self.suffixes)
+    def allows_host(self, host: str, port: int | None = None) -> bool:
+        """Tell whether the host name itself is on the list for ``port``.
 
-    def allows_address(self, address: IPAddress) -> bool:
-        """Tell whether ``address`` lies in a listed network."""
+        With ``port`` None only entries without a port match.
+        """
+        name = host.lower().rstrip(".")
+        if any(_port_matches(p, port) for h, p in self.hosts if h == name):
+            return True
+        return any(
+            name.endswith(suffix) and _port_matches(p, port)
+            for suffix, p in self.suffixes
+        )
+
+    def allows_address(self, address: IPAddress, port: int | None = None) -> bool:
+        """Tell whether ``address`` lies in a listed network open for ``port``."""
         plain = _normalize(address)
         return any(
-            plain.version == net.version and plain in net for net in self.networks
+            plain.version == net.version and plain in net and _port_matches(p, port)
+            for net, p in self.networks
         )
+
+    def allows(self, host: str, port: int | None = None) -> bool:
+        """Tell whether a host name or IP literal is on the list for ``port``."""
+        address = parse_address(host)
+        if address is not None and self.allows_address(address, port):
+            return True
+        return self.allows_host(host, port)
 
     def __bool__(self) -> bool:
         return bool(self.hosts or self.suffixes or self.networks)
 
 
-def check_address(host: str, address: IPAddress, allow: AllowList) -> str | None:
-    """Return why ``host`` at ``address`` must not be reached, or None if allowed."""
-    if allow.allows_host(host) or allow.allows_address(address):
+def _invalid_entry(raw: str) -> ValueError:
+    return ValueError(
+        f"invalid outbound allow-list entry {raw!r}; use a host name, "
+        "*.example.com for subdomains, an IP address or a network, each "
+        "optionally followed by :port (write an IPv6 address as [::1]:8080)"
+    )
+
+
+def _split_port(entry: str, raw: str) -> tuple[str, int | None]:
+    """Split ``host:port`` or ``[v6]:port``; an unbracketed IPv6 has no port."""
+    if entry.startswith("["):
+        inside, bracket, rest = entry[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise _invalid_entry(raw)
+        return inside, _port(rest[1:], raw) if rest else None
+    if entry.count(":") != 1:
+        return entry, None
+    host, _, port_text = entry.partition(":")
+    return host, _port(port_text, raw)
+
+
+def _port(text: str, raw: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 65536:
+        raise _invalid_entry(raw)
+    return int(text)
+
+
+def _port_matches(entry_port: int | None, port: int | None) -> bool:
+    return entry_port is None or entry_port == port
+
+
+def check_address(
+    host: str, address: IPAddress, allow: AllowList, port: int | None = None
+) -> str | None:
+    """Return why ``host`` at ``address`` must not be reached, or None if allowed.
+
+    ``port`` is the TCP port of the connection; allow-list entries with a
+    port match only that port.
+    """
+    if allow.allows_host(host, port) or allow.allows_address(address, port):
         return None
     return rejection_reason(address)

@@ -108,7 +108,7 @@ class OutboundPolicy:
             address = parse_address(text)
             if address is None:
                 raise ResolutionFailed(host, f"the resolver returned {text!r}")
-            reason = check_address(host, address, self.allow)
+            reason = check_address(host, address, self.allow, port)
             if reason is not None:
                 raise AddressRejected(host, str(address), reason)
         return texts

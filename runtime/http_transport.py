@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import ssl
 import zlib
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ __all__ = [
     "CallTimedOut",
     "GuardedBackend",
     "GuardedTransport",
+    "InvalidHeader",
     "OutboundClient",
     "OutboundPolicy",
     "OutboundRequest",
@@ -42,6 +44,7 @@ __all__ = [
     "ResponseTooLarge",
     "TooManyRedirects",
     "UnsupportedEncoding",
+    "parse_url",
     "safe_url",
     "system_resolver",
 ]
@@ -53,6 +56,25 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # origin (scheme, host and port) of the request that set them.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 ACCEPTED_ENCODINGS = "gzip, deflate"
+# Headers that frame the message or manage the connection. The client sets
+# them from the URL and the body, so a script's value for one is dropped:
+# a stale Content-Length or a Transfer-Encoding next to it would make the
+# request ambiguous to the server and to every proxy on the way.
+CLIENT_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+    }
+)
+# RFC 9110 allows no control character but horizontal tab in a field value.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 class ResponseTooLarge(Exception):
@@ -65,6 +87,10 @@ class ResponseTooLarge(Exception):
 
 class UnsupportedEncoding(Exception):
     """The response body uses a Content-Encoding this client cannot decode."""
+
+
+class InvalidHeader(Exception):
+    """A request header value cannot be sent; the message never shows the value."""
 
 
 class _CoreByteStream(httpx.SyncByteStream):
@@ -222,7 +248,7 @@ class OutboundClient:
         max_bytes: int,
     ) -> OutboundResponse:
         method = request.method
-        url = httpx.URL(request.url)
+        url = parse_url(request.url)
         if request.query:
             # httpx's ``params`` would replace the query of the URL; merge instead.
             url = url.copy_merge_params(request.query)
@@ -231,13 +257,19 @@ class OutboundClient:
             ("Accept-Encoding", ACCEPTED_ENCODINGS),
         ]
         headers = _merge_headers(headers, request.headers)
+        headers = [(k, v) for k, v in headers if k.lower() not in CLIENT_HEADERS]
+        _check_header_values(headers)
         body = _body_arguments(request)
         credentials = CREDENTIAL_HEADERS | {h.lower() for h in request.secret_headers}
         for hop in range(self.policy.max_redirects + 1):
             _check_scheme(url)
             url, hop_headers = _move_user_info(url, headers)
             http_request = httpx.Request(
-                method, url, headers=hop_headers, extensions=extensions, **body
+                method,
+                url,
+                headers=_encoded(hop_headers),
+                extensions=extensions,
+                **body,
             )
             response = transport.handle_request(http_request)
             response.request = http_request
@@ -249,7 +281,7 @@ class OutboundClient:
                 response.close()
             if hop == self.policy.max_redirects:
                 break
-            next_url = http_request.url.join(location)
+            next_url = _join(http_request.url, location)
             logger.debug(
                 "invokeurl redirect %s from %s to %s",
                 response.status_code,
@@ -362,6 +394,45 @@ def _body_arguments(request: OutboundRequest) -> dict:
     return {}
 
 
+def parse_url(text: str) -> httpx.URL:
+    """Parse a URL; a host name that IDNA rejects is an ``httpx.InvalidURL``."""
+    try:
+        url = httpx.URL(text)
+        url.host  # noqa: B018 - httpx decodes an IDNA host name only here
+    except UnicodeError as error:
+        raise httpx.InvalidURL(f"invalid host name ({error})") from None
+    return url
+
+
+def _join(base: httpx.URL, location: str) -> httpx.URL:
+    try:
+        url = base.join(location)
+        url.host  # noqa: B018 - httpx decodes an IDNA host name only here
+    except UnicodeError as error:
+        raise httpx.InvalidURL(
+            f"invalid host name in the redirect location ({error})"
+        ) from None
+    return url
+
+
+def _check_header_values(headers: list[tuple[str, str]]) -> None:
+    # Connection secrets arrive here unchecked, so the message names the
+    # header only.
+    for name, value in headers:
+        if _CONTROL.search(value):
+            raise InvalidHeader(
+                f"the header '{name}' contains a line break or another control "
+                "character; remove it, or set the connection's secret again "
+                "without it"
+            )
+
+
+def _encoded(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    # httpx encodes text header values as ASCII only; UTF-8 keeps names such
+    # as "José" intact for servers that read the bytes as UTF-8.
+    return [(k.encode("ascii"), v.encode("utf-8")) for k, v in headers]
+
+
 def _merge_headers(
     defaults: list[tuple[str, str]], overrides: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
@@ -404,7 +475,7 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 def safe_url(text: str) -> str:
     """Render a URL for messages and logs: no user info and no query string."""
     try:
-        url = httpx.URL(text)
+        url = parse_url(text)
     except (httpx.InvalidURL, TypeError):
         return "<invalid URL>"
     if not url.scheme or not url.host:

@@ -400,8 +400,14 @@ def _secret(body: dict, auth_type: str, *, required: bool) -> str | None:
         if required:
             raise InvalidInput(f"Missing field '{field}'", field=field)
         return None
-    if "\r" in value or "\n" in value:
-        raise InvalidInput(f"Field '{field}' must not contain line breaks", field=field)
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        # An HTTP header value cannot carry them, and the message must not
+        # echo the secret.
+        raise InvalidInput(
+            f"Field '{field}' must not contain line breaks, tabs or other "
+            "control characters",
+            field=field,
+        )
     return value
 
 

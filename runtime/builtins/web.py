@@ -82,8 +82,12 @@ def invoke_url_function(ctx, url, method, body=None, *extra):
     """``invokeUrl(url, type [, body] [, headers] [, simple])``.
 
     A map body goes to the query for GET and is sent as a form otherwise; a
-    text body is sent as it is.
+    text body is sent as it is. Zoho's invokeUrl page also documents
+    ``invokeUrl(url, type, simple)``, so a lone third argument that is true or
+    false is the ``simple`` flag, not a body.
     """
+    if type(body) is bool and not extra:
+        body, extra = None, (body,)
     headers, simple = _headers_and_simple("invokeUrl", extra)
     params = {"url": url, "type": method, "parameters": body, "headers": headers}
     return _fetch(ctx, "invokeUrl", params, simple)

@@ -64,6 +64,10 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             self._send(200, "plain text ✓".encode(), "text/plain; charset=utf-8")
         elif route == "/latin1":
             self._send(200, "café".encode("latin-1"), "text/plain; charset=iso-8859-1")
+        elif route == "/charset":
+            # A charset label of the server's choice, valid or not.
+            content_type = f"text/plain; charset={query['name']}"
+            self._send(200, "naïve ✓".encode("utf-8"), content_type)
         elif route == "/json-as-text":
             self._send(200, b'{"a": 1}', "text/plain")
         elif route == "/bom-json":
@@ -183,6 +187,13 @@ class LoopbackServer:
 
 @pytest.fixture(scope="session")
 def server():
+    with LoopbackServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def other_server():
+    """A second loopback server on another port, for allow-list port checks."""
     with LoopbackServer() as running:
         yield running
 

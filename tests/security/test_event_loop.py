@@ -13,6 +13,8 @@ import httpx
 
 from compiler import compile_function
 from runtime import Limits, load_program
+from runtime.http_transport import OutboundClient, OutboundPolicy
+from tests.http.conftest import LoopbackServer
 from tests.security.api import ECHO_SCRIPT, invoke, publish, query_of
 from tests.security.test_cache_forgery import entry_key_of
 
@@ -127,3 +129,40 @@ def test_recompile_does_not_stall_next_request(live):
     assert latency < 0.5
     assert outcome["response"].json() == {"output": "done"}
     assert live.service.loader.statistics.compiles == compiles_before + 1
+
+
+def test_slow_invokeurl_does_not_stall_requests(live):
+    # Three callbacks wait two seconds each on a slow server on 127.0.0.1
+    # while an ordinary callback is invoked: it must answer at once.
+    with LoopbackServer() as slow_server:
+        service = live.service
+        default_client = service.outbound
+        service.outbound = OutboundClient(
+            OutboundPolicy.from_settings([f"127.0.0.1:{slow_server.port}"])
+        )
+        try:
+            echo = publish(live, ECHO_SCRIPT)
+            script = (
+                f'resp = invokeurl\n[\n    url: "{slow_server.url("/slow")}"\n'
+                '    type: GET\n];\nreturn text + " " + resp;'
+            )
+            slow = publish(live, script)
+            outcomes = [{} for _ in range(3)]
+            callers = [
+                threading.Thread(target=slow_call, args=(live, slow, "x", outcome))
+                for outcome in outcomes
+            ]
+            for caller in callers:
+                caller.start()
+            time.sleep(0.3)
+            started = time.monotonic()
+            response = invoke(live, query_of(echo), {"text": "next"})
+            latency = time.monotonic() - started
+            for caller in callers:
+                caller.join()
+        finally:
+            service.outbound = default_client
+    assert response.json() == {"output": "echo next"}
+    assert latency < 0.5
+    for outcome in outcomes:
+        assert outcome["response"].json() == {"output": 'x "late"'}
