@@ -185,10 +185,10 @@ def header_pairs(value: object, task: str) -> list[tuple[str, str]]:
 def _check_host_header(url: str, headers: list[tuple[str, str]], task: str) -> None:
     """Reject a Host header that names another host than the url.
 
-    The address check sees only the url's host, so a different Host could
+    The address check covers only the url's host, so a different Host could
     reach a virtual host behind an allow-listed address that the operator
-    never listed. A matching Host header is harmless; the client sends its
-    own from the url either way.
+    never listed. A matching Host header is dropped, because the client
+    sends its own from the url.
     """
     value = _header(headers, "host")
     if value is None:
@@ -502,8 +502,8 @@ def decode_body(body: bytes, content_type: str, decoding: str | None) -> str:
 def text_codec(name: str) -> str | None:
     """Return the codec name for a character set label, or None if it is not one.
 
-    Python's codec registry also holds transforms such as base64, rot13 and
-    zlib and codecs such as idna; none of them is a character set of a body.
+    Python's codec registry also contains transforms such as base64, rot13
+    and zlib, and codecs such as idna. None of them is a character set.
     """
     try:
         info = codecs.lookup(name)
@@ -582,7 +582,7 @@ def _decoding(value) -> str | None:
 
 
 def _field_value(text: str, field_name: str, task: str) -> str:
-    # The message leaves the value out: it may be a credential.
+    # The message leaves the value out, because it may be a credential.
     if "\r" in text or "\n" in text:
         raise DelugeError(f"{task}: the {field_name} contains a line break")
     match = _CONTROL.search(text)

@@ -45,6 +45,8 @@ _NAMED_IPV6 = [
     ("a local-use NAT64 address", "64:ff9b:1::/48"),
     ("an IETF protocol assignment address", "2001::/23"),
     ("a documentation address", "2001:db8::/32"),
+    # RFC 9637 (2024); Python 3.11's ipaddress predates it and calls it global.
+    ("a documentation address", "3fff::/20"),
     ("a unique-local or cloud metadata address", "fc00::/7"),
     ("a site-local address", "fec0::/10"),
     ("a link-local address", "fe80::/10"),
@@ -164,19 +166,22 @@ class AllowList:
         With ``port`` None only entries without a port match.
         """
         name = host.lower().rstrip(".")
-        if any(_port_matches(p, port) for h, p in self.hosts if h == name):
-            return True
+        for listed, entry_port in self.hosts:
+            if listed == name and _port_matches(entry_port, port):
+                return True
         return any(
-            name.endswith(suffix) and _port_matches(p, port)
-            for suffix, p in self.suffixes
+            name.endswith(suffix) and _port_matches(entry_port, port)
+            for suffix, entry_port in self.suffixes
         )
 
     def allows_address(self, address: IPAddress, port: int | None = None) -> bool:
         """Tell whether ``address`` lies in a listed network open for ``port``."""
         plain = _normalize(address)
         return any(
-            plain.version == net.version and plain in net and _port_matches(p, port)
-            for net, p in self.networks
+            plain.version == network.version
+            and plain in network
+            and _port_matches(entry_port, port)
+            for network, entry_port in self.networks
         )
 
     def allows(self, host: str, port: int | None = None) -> bool:

@@ -57,8 +57,8 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 ACCEPTED_ENCODINGS = "gzip, deflate"
 # Headers that frame the message or manage the connection. The client sets
-# them from the URL and the body, so a script's value for one is dropped:
-# a stale Content-Length or a Transfer-Encoding next to it would make the
+# them from the URL and the body, so a script's value for one is dropped.
+# A stale Content-Length, or a Transfer-Encoding next to one, would make the
 # request ambiguous to the server and to every proxy on the way.
 CLIENT_HEADERS = frozenset(
     {
@@ -90,7 +90,7 @@ class UnsupportedEncoding(Exception):
 
 
 class InvalidHeader(Exception):
-    """A request header value cannot be sent; the message never shows the value."""
+    """A request header value that cannot be sent; the message omits the value."""
 
 
 class _CoreByteStream(httpx.SyncByteStream):
@@ -395,7 +395,7 @@ def _body_arguments(request: OutboundRequest) -> dict:
 
 
 def parse_url(text: str) -> httpx.URL:
-    """Parse a URL; a host name that IDNA rejects is an ``httpx.InvalidURL``."""
+    """Parse a URL, raising ``httpx.InvalidURL`` for a host name IDNA rejects."""
     try:
         url = httpx.URL(text)
         url.host  # noqa: B018 - httpx decodes an IDNA host name only here

@@ -45,6 +45,7 @@ from runtime.http_auth import (
     LOCATIONS,
     Connection,
 )
+from runtime.http_transport import CLIENT_HEADERS
 from server.admin_auth import admin_endpoint, json_body, path_int
 from server.errors import Conflict, InvalidInput, NotFound
 from server.secret_files import read_or_create_secret
@@ -381,6 +382,14 @@ def _parameter_name(body: dict, keep: dict, location: str) -> str:
     if not pattern.match(name):
         raise InvalidInput(
             f"Invalid parameter_name {name!r} for location {location}",
+            field="parameter_name",
+        )
+    if location == HEADER and name.lower() in CLIENT_HEADERS:
+        # The outbound client drops these headers, so the key would never
+        # be sent.
+        raise InvalidInput(
+            f"Invalid parameter_name {name!r}: the outbound client sets this "
+            "header itself; choose the header that the API reads the key from",
             field="parameter_name",
         )
     return name

@@ -314,3 +314,30 @@ def test_host_port_entry_with_stub_resolver():
     with pytest.raises(DelugeError, match="was rejected"):
         invoke_url(ctx, {"url": "http://jira.intranet.test:8080/rest"})
     assert backend.attempts == []
+
+
+# Ranges newer than the ipaddress registry of some Python releases
+
+
+@pytest.mark.parametrize("address", ["3fff::1", "3fff:fff:ffff::1"])
+def test_new_documentation_prefix_rejected(address):
+    import ipaddress
+
+    from runtime.http_address import rejection_reason
+
+    found = rejection_reason(ipaddress.ip_address(address))
+    assert found is not None
+    assert "documentation" in found
+
+
+@pytest.mark.parametrize("name", ["Host", "content-length", "Transfer-Encoding"])
+def test_admin_api_rejects_client_header_name(name):
+    body = {
+        "link_name": "crm",
+        "auth_type": "api_key",
+        "location": "header",
+        "parameter_name": name,
+        "api_key": SECRET,
+    }
+    with pytest.raises(ApiError, match="sets this header itself"):
+        connection_store.validate(body, existing=None)
