@@ -147,13 +147,17 @@ class GuardedTransport(httpx.BaseTransport):
 class OutboundRequest:
     """One request as a script describes it, before redirects."""
 
+    # Headers, query and body may carry a connection's secret, so the repr
+    # shows only the method and the URL as given.
     method: str
     url: str
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    query: list[tuple[str, str]] = field(default_factory=list)
-    content: bytes | None = None
-    form: list[tuple[str, str]] | None = None
-    files: list[tuple[str, tuple[str | None, bytes, str | None]]] | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    query: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    content: bytes | None = field(default=None, repr=False)
+    form: list[tuple[str, str]] | None = field(default=None, repr=False)
+    files: list[tuple[str, tuple[str | None, bytes, str | None]]] | None = field(
+        default=None, repr=False
+    )
     # Extra header names that carry a secret, dropped on a cross-origin redirect.
     secret_headers: frozenset[str] = frozenset()
 

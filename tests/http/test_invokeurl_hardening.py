@@ -7,6 +7,7 @@ only as text for the address check with a stub resolver, never as a target.
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -61,7 +62,8 @@ def test_control_character_in_header_rejected(ctx, server, character):
 
 
 @pytest.mark.parametrize("character", [*CONTROL_CHARACTERS, "\r\n"])
-def test_secret_with_control_character_not_shown(server, character):
+def test_secret_with_control_character_not_shown(server, character, caplog):
+    caplog.set_level(logging.DEBUG)
     secret = f"{SECRET}{character}X-Injected: 1"
     lookup = {
         "bad_bearer": Connection("bad_bearer", "bearer", secret),
@@ -75,6 +77,7 @@ def test_secret_with_control_character_not_shown(server, character):
         assert SECRET not in str(err.value)
         assert "control character" in str(err.value)
     assert len(server.hits) == before
+    assert SECRET not in caplog.text
 
 
 @pytest.mark.parametrize("character", [*CONTROL_CHARACTERS, "\t"])
@@ -341,3 +344,18 @@ def test_admin_api_rejects_client_header_name(name):
     }
     with pytest.raises(ApiError, match="sets this header itself"):
         connection_store.validate(body, existing=None)
+
+
+def test_request_repr_hides_secret():
+    from runtime.http_transport import OutboundRequest
+
+    request = OutboundRequest(
+        method="GET",
+        url="https://api.example.test/",
+        headers=[("Authorization", f"Bearer {SECRET}")],
+        query=[("key", SECRET)],
+        content=SECRET.encode(),
+        form=[("password", SECRET)],
+    )
+    assert SECRET not in repr(request)
+    assert "api.example.test" in repr(request)

@@ -132,8 +132,9 @@ def test_recompile_does_not_stall_next_request(live):
 
 
 def test_slow_invokeurl_does_not_stall_requests(live):
-    # Three callbacks wait two seconds each on a slow server on 127.0.0.1
-    # while an ordinary callback is invoked: it must answer at once.
+    # Three callbacks (two with invokeurl, one with getUrl) wait two seconds
+    # each on a slow server on 127.0.0.1, and an ordinary callback invoked
+    # meanwhile must answer at once.
     with LoopbackServer() as slow_server:
         service = live.service
         default_client = service.outbound
@@ -142,15 +143,21 @@ def test_slow_invokeurl_does_not_stall_requests(live):
         )
         try:
             echo = publish(live, ECHO_SCRIPT)
-            script = (
-                f'resp = invokeurl\n[\n    url: "{slow_server.url("/slow")}"\n'
+            slow_url = slow_server.url("/slow")
+            task_script = (
+                f'resp = invokeurl\n[\n    url: "{slow_url}"\n'
                 '    type: GET\n];\nreturn text + " " + resp;'
             )
-            slow = publish(live, script)
-            outcomes = [{} for _ in range(3)]
+            legacy_script = f'return text + " " + getUrl("{slow_url}");'
+            slow_records = [
+                publish(live, task_script),
+                publish(live, task_script),
+                publish(live, legacy_script),
+            ]
+            outcomes = [{} for _ in slow_records]
             callers = [
-                threading.Thread(target=slow_call, args=(live, slow, "x", outcome))
-                for outcome in outcomes
+                threading.Thread(target=slow_call, args=(live, record, "x", outcome))
+                for record, outcome in zip(slow_records, outcomes)
             ]
             for caller in callers:
                 caller.start()
