@@ -470,6 +470,10 @@ def body_value(ctx, response: OutboundResponse, response_format, decoding):
 def _json_or_text(ctx, text: str, mime: str, response_format, url: str):
     # A UTF-8 byte order mark would make an otherwise valid JSON body text.
     candidate = text.removeprefix("\ufeff")
+    if not candidate.strip():
+        # No content (a 204, or a DELETE that returns nothing) is "" even
+        # with response-format: JSON.
+        return text
     looks_json = candidate.lstrip()[:1] in ("{", "[")
     if response_format != "JSON" and not (looks_json or is_json(mime)):
         return text

@@ -359,3 +359,34 @@ def test_request_repr_hides_secret():
     )
     assert SECRET not in repr(request)
     assert "api.example.test" in repr(request)
+
+
+# Ports and empty bodies
+
+
+@pytest.mark.parametrize("offset", [65536, 131072])
+def test_port_out_of_range_is_invalid(ctx, server, offset):
+    # getaddrinfo keeps only the low 16 bits of a numeric port, so without
+    # the check this URL would reach the server's own port.
+    before = len(server.hits)
+    url = f"http://127.0.0.1:{server.port + offset}/json"
+    with pytest.raises(DelugeError, match="invalid URL: the port"):
+        invoke_url(ctx, {"url": url})
+    with pytest.raises(DelugeError, match="invalid URL: the port"):
+        invoke_url(ctx, {"url": server.url(f"/redirect?to={url}")})
+    assert len(server.hits) == before + 1
+
+
+def test_port_zero_is_invalid(ctx):
+    with pytest.raises(DelugeError, match="invalid URL: the port"):
+        invoke_url(ctx, {"url": "http://127.0.0.1:0/"})
+
+
+@pytest.mark.parametrize("response_format", ["JSON", "TEXT", None])
+def test_empty_body_is_empty_text(ctx, server, response_format):
+    params = {"url": server.url("/empty")}
+    if response_format is not None:
+        params["response-format"] = response_format
+    assert invoke_url(ctx, params) == ""
+    params["detailed"] = True
+    assert invoke_url(ctx, params)["responseText"] == ""
