@@ -479,7 +479,7 @@ def _json_or_text(ctx, text: str, mime: str, response_format, url: str):
         return text
 
     try:
-        parsed = json.loads(candidate)
+        parsed = json.loads(candidate, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         if response_format == "JSON":
             raise DelugeError(
@@ -492,6 +492,11 @@ def _json_or_text(ctx, text: str, mime: str, response_format, url: str):
     if type(parsed) in (dict, list) or response_format == "JSON":
         return from_json(ctx, parsed)
     return text
+
+
+def _reject_constant(name: str) -> object:
+    # Python's json module reads NaN and Infinity, which JSON does not have.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def decode_body(body: bytes, content_type: str, decoding: str | None) -> str:

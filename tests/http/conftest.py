@@ -68,6 +68,9 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             # A charset label of the server's choice, valid or not.
             content_type = f"text/plain; charset={query['name']}"
             self._send(200, "naïve ✓".encode("utf-8"), content_type)
+        elif route == "/raw":
+            # A fixed body chosen by the test, served as application/json.
+            self._send(200, query["body"].encode("utf-8"))
         elif route == "/json-as-text":
             self._send(200, b'{"a": 1}', "text/plain")
         elif route == "/bom-json":

@@ -390,3 +390,16 @@ def test_empty_body_is_empty_text(ctx, server, response_format):
     assert invoke_url(ctx, params) == ""
     params["detailed"] = True
     assert invoke_url(ctx, params)["responseText"] == ""
+
+
+@pytest.mark.parametrize(
+    "body", ['{"a": NaN}', "[Infinity]", '{"a": -Infinity}', "[1, NaN]"]
+)
+def test_json_constants_are_not_json(ctx, server, body):
+    # NaN and Infinity are not JSON (RFC 8259); toMap rejects them too.
+    from urllib.parse import quote
+
+    url = server.url(f"/raw?body={quote(body)}")
+    assert invoke_url(ctx, {"url": url}) == body
+    with pytest.raises(DelugeError, match="is not valid JSON"):
+        invoke_url(ctx, {"url": url, "response-format": "JSON"})
