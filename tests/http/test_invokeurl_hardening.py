@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -403,3 +404,21 @@ def test_json_constants_are_not_json(ctx, server, body):
     assert invoke_url(ctx, {"url": url}) == body
     with pytest.raises(DelugeError, match="is not valid JSON"):
         invoke_url(ctx, {"url": url, "response-format": "JSON"})
+
+
+# A connection's query parameter
+
+
+def test_query_key_replaces_url_parameter(server):
+    lookup = {
+        "weather": Connection(
+            "weather", "api_key", SECRET, location="query", parameter_name="appid"
+        )
+    }.get
+    ctx = make_context(connections=lookup)
+    url = server.url("/echo?appid=from-script&city=Oslo")
+    params = {"url": url, "parameters": {"appid": "other"}, "connection": "weather"}
+    echo = invoke_url(ctx, params)
+    sent = parse_qs(echo["query"])
+    assert sent["appid"] == [SECRET]
+    assert sent["city"] == ["Oslo"]
