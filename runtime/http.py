@@ -28,6 +28,7 @@ from runtime.http_auth import Connection
 from runtime.http_transport import (
     AddressRejected,
     CallTimedOut,
+    DecodingFailed,
     InvalidHeader,
     OutboundClient,
     OutboundRequest,
@@ -378,6 +379,7 @@ def send(ctx, request: OutboundRequest, *, task: str) -> OutboundResponse:
 # Failures of one call that a script can catch, as raised by OutboundClient.send.
 CALL_ERRORS = (
     AddressRejected,
+    DecodingFailed,
     InvalidHeader,
     ResolutionFailed,
     TooManyRedirects,

@@ -33,6 +33,7 @@ from runtime.http_connect import (
 __all__ = [
     "AddressRejected",
     "CallTimedOut",
+    "DecodingFailed",
     "GuardedBackend",
     "GuardedTransport",
     "InvalidHeader",
@@ -87,6 +88,10 @@ class ResponseTooLarge(Exception):
 
 class UnsupportedEncoding(Exception):
     """The response body uses a Content-Encoding this client cannot decode."""
+
+
+class DecodingFailed(Exception):
+    """A gzip or deflate response body is corrupt or cut off."""
 
 
 class InvalidHeader(Exception):
@@ -359,10 +364,12 @@ class _BoundedDecoder:
         elif self._coding == "deflate":
             self._zlib = zlib.decompressobj()
         self._first = True
+        self._received = False
 
     def feed(self, data: bytes, allowance: int) -> bytes:
-        if self._zlib is None:
+        if self._zlib is None or not data:
             return data
+        self._received = True
         if self._first and self._coding == "deflate":
             self._first = False
             try:
@@ -370,7 +377,12 @@ class _BoundedDecoder:
             except zlib.error:
                 # Some servers send raw deflate without the zlib header.
                 self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-        return self._drain(data, allowance)
+        try:
+            return self._drain(data, allowance)
+        except zlib.error as error:
+            raise DecodingFailed(
+                f"the response body is not valid {self._coding} data ({error})"
+            ) from None
 
     def _drain(self, data: bytes, allowance: int) -> bytes:
         assert self._zlib is not None
@@ -382,8 +394,13 @@ class _BoundedDecoder:
         return out
 
     def flush(self, allowance: int) -> bytes:
-        if self._zlib is None:
+        if self._zlib is None or not self._received:
             return b""
+        if not self._zlib.eof:
+            # Without its end marker the body may be missing any part.
+            raise DecodingFailed(
+                f"the {self._coding} response body is cut off before its end"
+            )
         return self._zlib.flush()[: allowance + 1]
 
 

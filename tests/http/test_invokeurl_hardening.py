@@ -6,8 +6,13 @@ only as text for the address check with a stub resolver, never as a target.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
 import logging
+import socket
+import threading
+import zlib
 from urllib.parse import parse_qs
 
 import pytest
@@ -422,3 +427,64 @@ def test_query_key_replaces_url_parameter(server):
     sent = parse_qs(echo["query"])
     assert sent["appid"] == [SECRET]
     assert sent["city"] == ["Oslo"]
+
+
+# Broken compressed bodies
+
+
+@contextlib.contextmanager
+def raw_response_server(response: bytes):
+    """Answer one connection on 127.0.0.1 with fixed bytes, then close it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(10)
+
+    def serve():
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            connection.recv(65536)
+            connection.sendall(response)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        listener.close()
+        thread.join(timeout=10)
+
+
+def _encoded_response(coding: str, body: bytes) -> bytes:
+    head = (
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+        f"Content-Encoding: {coding}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+@pytest.mark.parametrize(
+    ("coding", "body", "problem"),
+    [
+        ("gzip", b"0123456789", "not valid gzip data"),
+        ("deflate", b"0123456789", "not valid deflate data"),
+        ("gzip", gzip.compress(b"x" * 1000)[:12], "is cut off"),
+        ("deflate", zlib.compress(b"x" * 1000)[:6], "is cut off"),
+    ],
+)
+def test_broken_compressed_body_is_catchable(coding, body, problem):
+    ctx = make_context()
+    with raw_response_server(_encoded_response(coding, body)) as url:
+        with pytest.raises(DelugeError, match=problem):
+            invoke_url(ctx, {"url": url})
+
+
+def test_raw_deflate_body_is_decoded():
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    body = packer.compress(b"raw deflate") + packer.flush()
+    ctx = make_context()
+    with raw_response_server(_encoded_response("deflate", body)) as url:
+        assert invoke_url(ctx, {"url": url}) == "raw deflate"
