@@ -488,3 +488,35 @@ def test_raw_deflate_body_is_decoded():
     ctx = make_context()
     with raw_response_server(_encoded_response("deflate", body)) as url:
         assert invoke_url(ctx, {"url": url}) == "raw deflate"
+
+
+# Spellings of loopback, against a live server with the allow-list off
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "ＬＯＣＡＬＨＯＳＴ",
+        "ⓛocalhost",
+        "localhost\u200b",
+        "127。0。0。1",
+        "127．0．0．1",
+        "xn--lcalhost-",
+        "LocalHost.",
+        "127.0.0.1.",
+        "0x7f.0.0.1",
+        "017700000001",
+        "[::ffff:7f00:1]",
+        "[::ffff:127.0.0.1%25lo]",
+        "[0000:0000:0000:0000:0000:0000:0000:0001]",
+        "allowed.test@127.0.0.1",
+        "allowed.test\\@127.0.0.1",
+    ],
+)
+def test_loopback_spellings_never_connect(server, host):
+    ctx = make_context(allow=())
+    before = len(server.hits)
+    url = f"http://{host}:{server.port}/json"
+    with pytest.raises(DelugeError, match="invokeurl to"):
+        invoke_url(ctx, {"url": url})
+    assert len(server.hits) == before
