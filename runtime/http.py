@@ -65,7 +65,7 @@ PARAMETER_KEYS = (
 RESPONSE_FORMATS = ("JSON", "TEXT", "FILE")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # Control characters other than horizontal tab are not allowed in a field
-# value (RFC 9110, section 5.5); CR and LF would start a new header line.
+# value (RFC 9110, section 5.5). CR and LF would start a new header line.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # Codecs that Python looks up by name but that do not decode a body to text:
 # "undefined" always fails, and idna and punycode fail with errors="replace".

@@ -45,7 +45,7 @@ _NAMED_IPV6 = [
     ("a local-use NAT64 address", "64:ff9b:1::/48"),
     ("an IETF protocol assignment address", "2001::/23"),
     ("a documentation address", "2001:db8::/32"),
-    # RFC 9637 (2024); Python 3.11's ipaddress predates it and calls it global.
+    # RFC 9637 (2024) reserves it. Python 3.11's ipaddress calls it global.
     ("a documentation address", "3fff::/20"),
     ("a unique-local or cloud metadata address", "fc00::/7"),
     ("a site-local address", "fec0::/10"),
@@ -204,7 +204,7 @@ def _invalid_entry(raw: str) -> ValueError:
 
 
 def _split_port(entry: str, raw: str) -> tuple[str, int | None]:
-    """Split ``host:port`` or ``[v6]:port``; an unbracketed IPv6 has no port."""
+    """Split ``host:port`` or ``[v6]:port``. A bare IPv6 address has no port."""
     if entry.startswith("["):
         inside, bracket, rest = entry[1:].partition("]")
         if not bracket or (rest and not rest.startswith(":")):
@@ -231,7 +231,7 @@ def check_address(
 ) -> str | None:
     """Return why ``host`` at ``address`` must not be reached, or None if allowed.
 
-    ``port`` is the TCP port of the connection; allow-list entries with a
+    ``port`` is the TCP port of the connection. Allow-list entries with a
     port match only that port.
     """
     if allow.allows_host(host, port) or allow.allows_address(address, port):

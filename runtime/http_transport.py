@@ -95,7 +95,7 @@ class DecodingFailed(Exception):
 
 
 class InvalidHeader(Exception):
-    """A request header value that cannot be sent; the message omits the value."""
+    """A request header value that cannot be sent. The message omits the value."""
 
 
 class _CoreByteStream(httpx.SyncByteStream):
@@ -488,8 +488,8 @@ def _check_scheme(url: httpx.URL) -> None:
     if not url.host:
         raise httpx.InvalidURL("the URL has no host")
     if url.port is not None and not 0 < url.port < 65536:
-        # getaddrinfo keeps only the low 16 bits of a larger port, so the
-        # socket would go to another port than the one the allow-list saw.
+        # glibc's getaddrinfo keeps only the low 16 bits of a larger port, so
+        # the socket would go to another port than the one the allow-list saw.
         raise httpx.InvalidURL(
             f"the port {url.port} is out of range; use a port from 1 to 65535"
         )

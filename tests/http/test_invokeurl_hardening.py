@@ -372,8 +372,8 @@ def test_request_repr_hides_secret():
 
 @pytest.mark.parametrize("offset", [65536, 131072])
 def test_port_out_of_range_is_invalid(ctx, server, offset):
-    # getaddrinfo keeps only the low 16 bits of a numeric port, so without
-    # the check this URL would reach the server's own port.
+    # glibc's getaddrinfo keeps only the low 16 bits of a numeric port, so
+    # without the check this URL would reach the server's own port.
     before = len(server.hits)
     url = f"http://127.0.0.1:{server.port + offset}/json"
     with pytest.raises(DelugeError, match="invalid URL: the port"):
