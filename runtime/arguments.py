@@ -26,9 +26,21 @@ class ArgumentError(ValueError):
     """An argument does not fit its declared type."""
 
     def __init__(self, parameter: str, value: object, message: str):
-        super().__init__(f"Argument '{parameter}': {message} (got {value!r:.80})")
+        super().__init__(f"Argument '{parameter}': {message} (got {_shown(value)})")
         self.parameter = parameter
         self.value = value
+
+
+def _shown(value: object, width: int = 80) -> str:
+    """The value as the caller wrote it: text in quotes, anything else as JSON
+    (``true``, ``null``, ``{"a":1}``), cut to ``width`` characters."""
+    if isinstance(value, str):
+        return f"{value!r:.{width}}"
+    try:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text[:width]
 
 
 def convert_arguments(

@@ -9,7 +9,7 @@ import uuid
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from server import (
@@ -29,6 +29,11 @@ from server.settings import Settings, load_settings
 from server.web import web_routes
 
 logger = logging.getLogger(__name__)
+
+
+async def root(request: Request) -> RedirectResponse:
+    """Send a browser that opens the service's address to the web pages."""
+    return RedirectResponse("/admin/", status_code=307)
 
 
 async def not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -127,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             logger.info("Service stopped")
 
     routes = [
+        Route("/", root, methods=["GET"]),
         Route("/AppIntegrations", app_integrations, methods=["GET", "POST"]),
         *routes_admin.routes,
         *routes_globals.routes,

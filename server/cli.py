@@ -31,10 +31,22 @@ def _add_signature_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("deluge-callbacks")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deluge-callbacks",
         description="Host Deluge callback functions and run them by URL.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_package_version()}"
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -186,7 +198,7 @@ def _run_source(options, source, portal) -> int:
         parameters = [(p["name"], p["type"]) for p in source.parameters]
         arguments = convert_invocation_arguments(parameters, raw, limits)
     except InvalidInput as exc:
-        print(json.dumps({"errorMessage": exc.message}, ensure_ascii=False))
+        print(_error_body(exc.message))
         return 1
     options_of_run: dict = {
         "time_zone": os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC"),
@@ -210,18 +222,30 @@ def _run_source(options, source, portal) -> int:
     for line in outcome.info:
         print(f"info: {line}", file=sys.stderr)
     print(
-        f"info: {outcome.statements} statements in {outcome.duration_ms:.2f} ms",
+        f"info: {_count(outcome.statements, 'statement')} in "
+        f"{outcome.duration_ms:.2f} ms",
         file=sys.stderr,
     )
     if outcome.error is not None:
-        print(json.dumps({"errorMessage": outcome.error}, ensure_ascii=False))
+        print(_error_body(outcome.error))
         return 1
     body = encode_output(outcome.output, limits)
     if body is None:
-        print(json.dumps({"errorMessage": response_limit_message(limits)}))
+        print(_error_body(response_limit_message(limits)))
         return 1
     print(body.decode("utf-8"))
     return 0
+
+
+def _error_body(message: str) -> str:
+    """The error body as the service sends it: ``{"errorMessage":"..."}``."""
+    return json.dumps(
+        {"errorMessage": message}, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 if __name__ == "__main__":

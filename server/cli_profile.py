@@ -96,7 +96,11 @@ def _profile_source(options, source, portal) -> int:
         parameters = [(p["name"], p["type"]) for p in source.parameters]
         arguments = convert_invocation_arguments(parameters, raw, limits)
     except InvalidInput as exc:
-        print(json.dumps({"errorMessage": exc.message}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"errorMessage": exc.message}, ensure_ascii=False, separators=(",", ":")
+            )
+        )
         return 1
     report = profile_program(
         load_program(compiled.code),

@@ -24,7 +24,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ADMIN_KEY = "browser-tests-admin-key-0123456789"
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The documentation's screenshots are rewritten only on request, so that a test
+# run leaves the work tree clean.
+DOCS_SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+UPDATE_SCREENSHOTS = os.environ.get("DELUGE_CALLBACKS_UPDATE_SCREENSHOTS") == "1"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,6 +40,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path):
+    """docs/screenshots/ with DELUGE_CALLBACKS_UPDATE_SCREENSHOTS=1, else a
+    temporary directory."""
+    return DOCS_SCREENSHOT_DIR if UPDATE_SCREENSHOTS else tmp_path
 
 
 @pytest.fixture(scope="session")

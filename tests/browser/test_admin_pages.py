@@ -8,8 +8,6 @@ import uuid
 import httpx
 import pytest
 
-from tests.browser.conftest import SCREENSHOT_DIR
-
 pytestmark = pytest.mark.browser
 
 JIRA_SCRIPT = """fields = issue.get("fields");
@@ -291,8 +289,9 @@ def test_portal_switcher(page, server):
     assert name in page.inner_text("h1")
 
 
-def test_screenshots_of_list_and_editor(page, server):
-    """Save the list and the editor as PNG files for the documentation."""
+def test_screenshots_of_list_and_editor(page, server, screenshot_dir):
+    """Save the list and the editor as PNG files; with
+    DELUGE_CALLBACKS_UPDATE_SCREENSHOTS=1 into docs/screenshots/."""
     portal_id = create_portal(server, "Acme IT")
     examples = [
         ("Jira issue to request", "jira_issue_to_request", True),
@@ -315,11 +314,11 @@ def test_screenshots_of_list_and_editor(page, server):
             script=JIRA_SCRIPT,
         )
         jira = jira or record
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    screenshot_dir.mkdir(parents=True, exist_ok=True)
 
     page.goto(f"/admin/portals/{portal_id}/callbacks")
     page.locator("#function-list tbody tr").nth(1).locator("summary").click()
-    page.screenshot(path=str(SCREENSHOT_DIR / "list.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "list.png"), full_page=True)
 
     page.goto(f"/admin/portals/{portal_id}/callbacks/{jira['id']}")
     page.fill(
@@ -329,10 +328,10 @@ def test_screenshots_of_list_and_editor(page, server):
     page.click("#save-execute")
     page.wait_for_selector("#run-result")
     page.locator(".python-line[data-deluge-line='6']").first.click()
-    page.screenshot(path=str(SCREENSHOT_DIR / "editor.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "editor.png"), full_page=True)
 
-    assert (SCREENSHOT_DIR / "list.png").stat().st_size > 10_000
-    assert (SCREENSHOT_DIR / "editor.png").stat().st_size > 10_000
+    assert (screenshot_dir / "list.png").stat().st_size > 10_000
+    assert (screenshot_dir / "editor.png").stat().st_size > 10_000
 
 
 def test_history_diff_page(page, server):

@@ -47,6 +47,27 @@ def test_bad_int_names_parameter_and_value():
     assert "three" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("declared", "value", "shown"),
+    [
+        ("int", True, "(got true)"),
+        ("string", None, None),
+        ("bool", "yes", "(got 'yes')"),
+        ("int", {"a": [1, None]}, '(got {"a":[1,null]})'),
+        ("map", [False], "(got [false])"),
+    ],
+)
+def test_rejected_value_is_shown_as_json(declared, value, shown):
+    """The message shows the value as the caller sent it in JSON, not as a
+    Python literal (True, None, {'a': ...})."""
+    if shown is None:
+        assert convert_arguments([("p", declared)], {"p": value}) == {"p": None}
+        return
+    with pytest.raises(ArgumentError) as caught:
+        convert_arguments([("p", declared)], {"p": value})
+    assert str(caught.value).endswith(shown)
+
+
 def test_huge_int_text_rejected_before_conversion():
     with pytest.raises(ArgumentError) as caught:
         convert_arguments([("n", "int")], {"n": "9" * 100_000})

@@ -57,6 +57,23 @@ def test_run_runtime_error_exits_1(tmp_path, capsys):
     assert "Line no: 2" in body["errorMessage"]
 
 
+def test_run_error_body_is_compact_like_the_service(tmp_path, capsys):
+    """An error prints as the service's body does, in the same compact form as
+    a success, and the statement count is singular for one statement."""
+    source = write(tmp_path / "fail.dg", "return 1 / 0;\n")
+    assert main(["run", str(source)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith('{"errorMessage":"')
+    assert "info: 1 statement in " in captured.err
+
+
+def test_version_option(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("deluge-callbacks 0.")
+
+
 def test_run_unknown_argument_exits_1(tmp_path, capsys):
     source = write(tmp_path / "one.dg", "return 1;\n")
     assert main(["run", str(source), "--arguments", '{"x": 1}']) == 1

@@ -646,6 +646,21 @@ def test_static_files_served(server):
     assert "class CodeEditor" in response.text
 
 
+def test_service_root_leads_to_the_pages(server):
+    response = httpx.get(server.base_url + "/")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/admin/"
+
+
+def test_pages_link_an_icon_that_is_served(client):
+    page = client.get("/admin/portals")
+    icon = re.search(r'<link rel="icon"[^>]* href="([^"]+)"', page.text)
+    assert icon, "the pages link no icon, so browsers ask for /favicon.ico"
+    response = client.get(html.unescape(icon.group(1)))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+
+
 def test_pages_send_security_headers(client):
     response = client.get("/admin/portals")
     policy = response.headers["content-security-policy"]
