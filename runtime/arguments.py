@@ -26,14 +26,16 @@ class ArgumentError(ValueError):
     """An argument does not fit its declared type."""
 
     def __init__(self, parameter: str, value: object, message: str):
-        super().__init__(f"Argument '{parameter}': {message} (got {_shown(value)})")
+        super().__init__(
+            f"Argument '{parameter}': {message} (got {_format_value(value)})"
+        )
         self.parameter = parameter
         self.value = value
 
 
-def _shown(value: object, width: int = 80) -> str:
-    """The value as the caller wrote it: text in quotes, anything else as JSON
-    (``true``, ``null``, ``{"a":1}``), cut to ``width`` characters."""
+def _format_value(value: object, width: int = 80) -> str:
+    """Format a rejected argument as the caller sent it, cut to ``width``
+    characters: text in quotes, anything else as JSON (``true``, ``{"a":1}``)."""
     if isinstance(value, str):
         return f"{value!r:.{width}}"
     try:

@@ -222,7 +222,7 @@ def _run_source(options, source, portal) -> int:
     for line in outcome.info:
         print(f"info: {line}", file=sys.stderr)
     print(
-        f"info: {_count(outcome.statements, 'statement')} in "
+        f"info: {_count_text(outcome.statements, 'statement')} in "
         f"{outcome.duration_ms:.2f} ms",
         file=sys.stderr,
     )
@@ -238,13 +238,14 @@ def _run_source(options, source, portal) -> int:
 
 
 def _error_body(message: str) -> str:
-    """The error body as the service sends it: ``{"errorMessage":"..."}``."""
+    """Encode ``message`` in the compact ``{"errorMessage":"..."}`` body that
+    the service sends."""
     return json.dumps(
         {"errorMessage": message}, ensure_ascii=False, separators=(",", ":")
     )
 
 
-def _count(number: int, noun: str) -> str:
+def _count_text(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 

@@ -74,8 +74,8 @@ def export_command(options) -> int:
     else:
         _write_private(options.file, text)
     print(
-        f"Exported {_count(len(document['callbacks']), 'callback')} and "
-        f"{_count(len(document['global_functions']), 'global function')} of portal "
+        f"Exported {_count_text(len(document['callbacks']), 'callback')} and "
+        f"{_count_text(len(document['global_functions']), 'global function')} of portal "
         f"{options.portal} to {options.file}",
         file=sys.stderr,
     )
@@ -116,5 +116,5 @@ def import_command(options) -> int:
     return 0
 
 
-def _count(number: int, noun: str) -> str:
+def _count_text(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")

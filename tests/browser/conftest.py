@@ -44,8 +44,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def screenshot_dir(tmp_path):
-    """docs/screenshots/ with DELUGE_CALLBACKS_UPDATE_SCREENSHOTS=1, else a
-    temporary directory."""
+    """Return docs/screenshots/ with DELUGE_CALLBACKS_UPDATE_SCREENSHOTS=1, else
+    a temporary directory."""
     return DOCS_SCREENSHOT_DIR if UPDATE_SCREENSHOTS else tmp_path
 
 

@@ -57,7 +57,7 @@ def test_bad_int_names_parameter_and_value():
         ("map", [False], "(got [false])"),
     ],
 )
-def test_rejected_value_is_shown_as_json(declared, value, shown):
+def test_rejected_value_shown_as_json(declared, value, shown):
     """The message shows the value as the caller sent it in JSON, not as a
     Python literal (True, None, {'a': ...})."""
     if shown is None:

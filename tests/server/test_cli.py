@@ -57,9 +57,9 @@ def test_run_runtime_error_exits_1(tmp_path, capsys):
     assert "Line no: 2" in body["errorMessage"]
 
 
-def test_run_error_body_is_compact_like_the_service(tmp_path, capsys):
-    """An error prints as the service's body does, in the same compact form as
-    a success, and the statement count is singular for one statement."""
+def test_run_error_body_compact(tmp_path, capsys):
+    """An error prints in the service's compact body form, as a success does,
+    and a count of one statement is singular."""
     source = write(tmp_path / "fail.dg", "return 1 / 0;\n")
     assert main(["run", str(source)]) == 1
     captured = capsys.readouterr()

@@ -646,13 +646,13 @@ def test_static_files_served(server):
     assert "class CodeEditor" in response.text
 
 
-def test_service_root_leads_to_the_pages(server):
+def test_root_redirects_to_pages(server):
     response = httpx.get(server.base_url + "/")
     assert response.status_code == 307
     assert response.headers["location"] == "/admin/"
 
 
-def test_pages_link_an_icon_that_is_served(client):
+def test_pages_link_served_icon(client):
     page = client.get("/admin/portals")
     icon = re.search(r'<link rel="icon"[^>]* href="([^"]+)"', page.text)
     assert icon, "the pages link no icon, so browsers ask for /favicon.ico"
