@@ -19,6 +19,13 @@ def serve(options) -> int:
     if options.workers < 1:
         print("deluge-callbacks: error: --workers must be at least 1", file=sys.stderr)
         return 2
+    if options.timeout_graceful_shutdown < 0:
+        print(
+            "deluge-callbacks: error: --timeout-graceful-shutdown must be 0 or "
+            f"more seconds, not {options.timeout_graceful_shutdown}",
+            file=sys.stderr,
+        )
+        return 2
     settings = load_settings(
         options.data_dir,
         host=options.host,

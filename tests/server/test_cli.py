@@ -74,6 +74,14 @@ def test_version_option(capsys):
     assert capsys.readouterr().out.startswith("deluge-callbacks 0.")
 
 
+def test_serve_rejects_negative_shutdown_timeout(tmp_path, capsys):
+    data_dir = str(tmp_path / "data")
+    options = ["serve", "--data-dir", data_dir, "--timeout-graceful-shutdown", "-5"]
+    assert main(options) == 2
+    assert "--timeout-graceful-shutdown must be 0 or more" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
 def test_run_unknown_argument_exits_1(tmp_path, capsys):
     source = write(tmp_path / "one.dg", "return 1;\n")
     assert main(["run", str(source), "--arguments", '{"x": 1}']) == 1
