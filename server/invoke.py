@@ -185,6 +185,14 @@ def parse_arguments(value: object, max_depth: int) -> dict:
 
 
 async def app_integrations(request: Request) -> Response:
+    if request.method == "HEAD":
+        # Starlette answers HEAD on every GET route. A liveness probe of the
+        # URL must not run the script, its invokeurl calls included.
+        return JSONResponse(
+            {"errorMessage": "Use GET or POST to invoke a callback function"},
+            status_code=405,
+            headers={"Allow": "GET, POST"},
+        )
     service = request.app.state.service
     limits = service.settings.limits
     try:

@@ -39,6 +39,20 @@ def test_get_returns_output(live):
     assert response.json() == {"output": 42}
 
 
+def test_head_does_not_run_function(live):
+    record = publish_double(live, script="info n;\nreturn n * 2;")
+    query = {**query_of(record["url"]), "arguments": json.dumps({"n": 1})}
+    response = live.client.head("/AppIntegrations", params=query)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    live.service.history.flush()
+    executions = live.admin.get(
+        f"/api/v1/portals/1/callbacks/{record['id']}/executions"
+    )
+    assert executions.status_code == 200
+    assert executions.json()["executions"] == []
+
+
 def test_numeric_string_converts_to_int(live):
     record = publish_double(live)
     response = invoke(live, query_of(record["url"]), {"n": "5"})
@@ -223,7 +237,7 @@ def test_statement_limit_is_errormessage(live):
         script=(
             'text = "' + "x," * 3000 + 'x";\n'
             "count = 0;\n"
-            "for each item in text.toList(\",\")\n{\n\tcount = count + 1;\n}\n"
+            'for each item in text.toList(",")\n{\n\tcount = count + 1;\n}\n'
             "return count;"
         ),
     )
