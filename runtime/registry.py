@@ -156,13 +156,31 @@ def _unwrap_collection(entry: Builtin, receiver: object) -> object:
     return receiver
 
 
+def _spelling(name: str) -> str:
+    """Return a built-in's documented spelling, such as getDay for getday.
+
+    Call sites in generated code carry the lower-cased name, and an error
+    should show the name as Zoho's pages write it.
+    """
+    lowered = name.lower()
+    by_type = FUNCTIONS.get(lowered)
+    if by_type:
+        return next(iter(by_type.values())).name
+    for (_, method), entry in METHODS.items():
+        if method == lowered:
+            return entry.name
+    return name
+
+
 def call_method(ctx, receiver: object, name: str, args: tuple) -> object:
     """Run ``receiver.name(*args)`` through the table."""
     receiver_type = type_name(receiver)
     entry = lookup_method(receiver_type, name)
     if entry is None:
         hint = suggest(name, method_names(receiver_type))
-        message = f"Function '{name}' is not applicable to a {receiver_type} value"
+        message = (
+            f"Function '{_spelling(name)}' is not applicable to a {receiver_type} value"
+        )
         if hint:
             message += f"; did you mean '{hint}'?"
         raise DelugeError(message)

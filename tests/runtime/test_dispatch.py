@@ -160,3 +160,11 @@ def test_function_call_is_bound():
     program = load_program(result.code)
     assert program.run({"x": None}).output is True
     assert program.run({"x": "a"}).output is False
+
+
+def test_method_on_null_error_uses_documented_spelling(ctx):
+    with pytest.raises(DelugeError) as caught:
+        registry.call_method(ctx, None, "getday", ())
+    assert caught.value.message == (
+        "Function 'getDay' is not applicable to a NULL value"
+    )
