@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from runtime.text import to_json_value
 from runtime.value_size import CONTAINERS, rendered_size_exceeds
 
 logger = logging.getLogger(__name__)
+
+# The quoted local in "cannot access local variable 'v_x' where ...".
+_PYTHON_VARIABLE = re.compile(r"'(v_\w+)'")
 
 MAIN_FUNCTION = "deluge_main"
 PARAMETERS_NAME = "deluge_parameters"
@@ -104,9 +108,7 @@ class Program:
             result.line = exc.line
         except NameError as exc:
             line = self._error_line(exc)
-            name = getattr(exc, "name", "") or ""
-            variable = name.removeprefix("v_")
-            result.error = f"Variable '{variable}' is not defined (Line no: {line})"
+            result.error = f"{unassigned_variable_message(exc)} (Line no: {line})"
             result.line = line
         except RecursionError as exc:
             # With the default nested-calls limit (75), calls stop long before
@@ -165,6 +167,26 @@ class Program:
         if name is None:
             return text
         return f"{text} in function '{name}'"
+
+
+def unassigned_variable_message(error: NameError) -> str:
+    """Return the Deluge message for reading a variable that has no value.
+
+    The checker rejects a read with no assignment earlier in the text, so
+    this is a read whose assignment did not run (an if branch not taken, a
+    loop over an empty list). Python raises UnboundLocalError then, whose
+    ``name`` is None, so the name is taken from its message.
+    """
+    name = getattr(error, "name", None)
+    if not name:
+        match = _PYTHON_VARIABLE.search(str(error))
+        name = match.group(1) if match else "?"
+    variable = name.removeprefix("v_")
+    return (
+        f"Variable '{variable}' is not defined: the statements that assign it "
+        "did not run; give it a value before the if, for each or try block that "
+        "sets it"
+    )
 
 
 def _check_output_size(value: object, limits: Limits) -> None:

@@ -64,3 +64,11 @@ def test_condition_known_not_boolean_is_compile_error():
     found = errors("x = 1;\nif (x) { return 1; }")
     assert [(d.line, d.column) for d in found] == [(2, 5)]
     assert "BOOLEAN" in found[0].message
+
+
+def test_variable_of_branch_not_taken_names_variable():
+    result = run("if (false)\n{\n    y = 5;\n}\ninfo y;")
+    assert result.error.startswith("Variable 'y' is not defined")
+    assert result.line == 5
+    assert result.error.endswith("(Line no: 5)")
+
