@@ -214,6 +214,11 @@ class ExpressionLowering:
         left, right = self.expr(node.left), self.expr(node.right)
         if op in ("==", "!="):
             literal = _equality_literal(node)
+            both_literal = _is_literal(node.left) and _is_literal(node.right)
+            if both_literal:
+                # `"" is None` and `1 is True` would make compile() warn (an
+                # error under -W error), so two literals go to the helper.
+                return py.call(_COMPARE[op], at, left, right)
             if literal is not None:
                 direct = _literal_equality(op, left, right, literal, at)
                 if direct is not None:
@@ -371,14 +376,18 @@ class ExpressionLowering:
         return py.call("invoke_url", at, py.name("ctx", at), params)
 
 
+_LITERALS = (n.Null, n.Boolean, n.Text, n.Number, n.Decimal)
+
+
+def _is_literal(node) -> bool:
+    return type(node) in _LITERALS
+
+
 def _equality_literal(node):
     """Return the literal side of ``a == b`` or ``a != b`` if Python's operator
     gives Deluge's result for it, else None."""
     for side in (node.right, node.left):
-        cls = type(side)
-        if cls is n.Null or cls is n.Boolean or cls is n.Text:
-            return side
-        if cls is n.Number or cls is n.Decimal:
+        if _is_literal(side):
             return side
     return None
 

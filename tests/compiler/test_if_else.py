@@ -1,3 +1,5 @@
+import pytest
+
 from tests.compiler.helpers import output, run
 
 GRADE = """
@@ -72,3 +74,20 @@ def test_variable_of_branch_not_taken_names_variable():
     assert result.line == 5
     assert result.error.endswith("(Line no: 5)")
 
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('return "" == null;', False),
+        ('return "" != null;', True),
+        ("return 1 == true;", False),
+        ("return 0 != false;", True),
+        ("return null == null;", True),
+        ('return "a" == "a";', True),
+        ("return 2 == 2.0;", True),
+    ],
+)
+def test_two_literals_compare_without_warning(source, expected):
+    # pytest turns warnings into errors, so a SyntaxWarning from compile()
+    # fails this test.
+    assert output(source) is expected
