@@ -179,8 +179,10 @@ class FunctionLowering(ExpressionLowering):
         at = py.position(stmt)
         value = py.const(None, at) if stmt.value is None else self.expr(stmt.value)
         declared = self.function.return_type
-        if self.is_global and declared:
-            # The callback's own return value is checked by Program.run.
+        if declared:
+            # Checked here so that a wrong type is reported at this line.
+            # Program.run checks the callback's value again against the
+            # return type it is given.
             value = py.call("returned", at, value, py.const(declared, at))
         return py.place(ast.Return(value), at)
 

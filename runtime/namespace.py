@@ -61,7 +61,7 @@ TYPE_ALIASES = {
     "time": DATETIME,
     "list": LIST,
     "map": MAP,
-    "collection": "COLLECTION",
+    "collection": COLLECTION,
 }
 
 
@@ -372,17 +372,29 @@ def check_return_type(value: object, return_type: str | None) -> object:
     expected = TYPE_ALIASES.get(declared)
     if expected is None or value is None:
         return value
+    if type(value) is Collection and expected != COLLECTION:
+        value = _collection_result(value, expected)
     actual = type_name(value)
     if actual == expected or actual == LIST:
         return value
     if expected == DECIMAL and actual == NUMBER:
         return float(value)  # type: ignore[arg-type]
-    if expected == MAP and actual == COLLECTION:
-        return value
     raise DelugeError(
         f"Invalid return type: the function returns {return_type.upper()} "
         f"but the value is of type {actual}"
     )
+
+
+def _collection_result(value: Collection, expected: str) -> object:
+    """Return a COLLECTION's list or map, as the declared type is checked on it.
+
+    An undecided ``{}`` or ``Collection()`` becomes an empty map for a
+    ``map`` function and an empty list otherwise, so its JSON output is ``{}``
+    where a map is declared.
+    """
+    if value.kind is None:
+        return {} if expected == MAP else []
+    return value.items
 
 
 # Declared return types whose values are of one Python class, for the fast
