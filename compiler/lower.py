@@ -29,7 +29,6 @@ from runtime.dispatch import (
     is_function_name,
     is_method_name,
 )
-from runtime.values import LIST
 
 MAIN_FUNCTION = "deluge_main"
 _SIMPLE = (n.Assign, n.AugAssign, n.ExprStatement, n.Info, n.Return, n.Throw,
@@ -212,9 +211,8 @@ class FunctionLowering(ExpressionLowering):
         if stmt.index:
             iterable = py.call("indexes", at, self.expr(stmt.iterable))
         else:
-            kind = self.type_of(stmt.iterable)
-            value = self.expr(stmt.iterable)
-            iterable = value if kind == LIST else py.call("iterate", at, value)
+            # iterate() copies a list, so the body cannot change what it walks.
+            iterable = py.call("iterate", at, self.expr(stmt.iterable))
         body = self.block(stmt.body, extra=1)
         return py.place(ast.For(target, iterable, body, []), at)
 

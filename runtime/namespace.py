@@ -111,18 +111,29 @@ def concat(ctx, *parts: object) -> str:
     return text
 
 
-def iterate(value: object):
-    """Return what ``for each x in value`` walks: list items or comma pieces."""
+def iterate(value: object) -> list:
+    """Return what ``for each x in value`` walks: list items or comma pieces.
+
+    A list is copied, so the loop walks the elements the list had when the
+    loop started: elements the body adds are not visited, and removing one
+    does not skip the next. A key-value collection gives its keys. A map is
+    rejected, as the compiler rejects a map it can see.
+    """
     cls = type(value)
     if cls is list or cls is TypedList:
-        return value
+        return value.copy()  # type: ignore[union-attr]
     if cls is str:
         return value.split(",") if value else []  # type: ignore[union-attr]
     if cls is Collection:
         items = value.items  # type: ignore[union-attr]
-        return [script_key(k) for k in items] if isinstance(items, dict) else items
+        if isinstance(items, dict):
+            return [script_key(k) for k in items]
+        return items.copy()
     if cls is dict:
-        return [script_key(k) for k in value]  # type: ignore[union-attr]
+        raise DelugeError(
+            "'for each' cannot iterate a KEY-VALUE value; iterate its keys with "
+            "'for each k in m.keys()'"
+        )
     raise DelugeError(
         f"'for each' needs a LIST or a TEXT value but got a {type_name(value)} value"
     )

@@ -62,3 +62,56 @@ for each x in l
 }
 """
     assert run(source).statements == 1 + 5 * 3
+
+
+def test_elements_added_in_body_not_visited():
+    source = """
+l = {1, 2, 3};
+for each x in l
+{
+    l.add(x * 10);
+    info x;
+}
+return l;
+"""
+    assert info_lines(source) == ["1", "2", "3"]
+    assert output(source) == [1, 2, 3, 10, 20, 30]
+
+
+def test_removing_in_body_skips_nothing():
+    source = """
+l = {1, 2, 3};
+for each x in l
+{
+    l.remove(0);
+    info x;
+}
+return l.size();
+"""
+    assert info_lines(source) == ["1", "2", "3"]
+    assert output(source) == 0
+
+
+def test_map_at_run_time_is_rejected_like_literal():
+    from tests.compiler.helpers import errors, run
+
+    assert errors('for each k in {"a": 1} { info k; }')
+    result = run("for each k in m { info k; }", {"m": {"a": 1}}, [("m", None)])
+    assert "cannot iterate a KEY-VALUE value" in result.error
+    assert "keys()" in result.error
+    assert result.error.endswith("(Line no: 1)")
+
+
+def test_map_keys_iterate():
+    assert info_lines('m = {"a": 1, "b": 2};\nfor each k in m.keys() { info k; }') == [
+        "a",
+        "b",
+    ]
+
+
+def test_loop_variable_after_empty_loop_names_variable():
+    from tests.compiler.helpers import run
+
+    result = run("for each x in List() { info x; }\nreturn x;")
+    assert result.error.startswith("Variable 'x' is not defined")
+    assert result.error.endswith("(Line no: 2)")
