@@ -161,10 +161,8 @@ def equals(left: object, right: object) -> bool:
         return left == right
     if lt is bool or rt is bool:
         return lt is rt and left == right
-    if lt is Collection:
-        left = left.items  # type: ignore[union-attr]
-    if rt is Collection:
-        right = right.items  # type: ignore[union-attr]
+    if lt is Collection or rt is Collection:
+        left, right = _storage(left, right), _storage(right, left)
     if isinstance(left, (list, dict)) and isinstance(right, (list, dict)):
         return _deep_equals(left, right)
     if (lt is int or lt is float) and (rt is int or rt is float):
@@ -201,12 +199,24 @@ def _deep_equals(left, right, compared: set | None = None) -> bool:
     return False
 
 
+def _storage(value: object, other: object) -> object:
+    """Return a COLLECTION's list or map for comparing it with ``other``.
+
+    An undecided ``{}`` is compared as an empty value of the other side's
+    kind, so it equals both ``List()`` and ``Map()``.
+    """
+    if type(value) is not Collection:
+        return value
+    if value.kind is None:
+        if type(other) is Collection:
+            other = other.items if other.kind is not None else []
+        return {} if isinstance(other, dict) else []
+    return value.items
+
+
 def _element_equals(left, right, compared: set) -> bool:
-    lt, rt = type(left), type(right)
-    if lt is Collection:
-        left = left.items  # type: ignore[union-attr]
-    if rt is Collection:
-        right = right.items  # type: ignore[union-attr]
+    if type(left) is Collection or type(right) is Collection:
+        left, right = _storage(left, right), _storage(right, left)
     if isinstance(left, (list, dict)) and isinstance(right, (list, dict)):
         return _deep_equals(left, right, compared)
     return equals(left, right)
