@@ -277,7 +277,7 @@ class TreeBuilder(Transformer):
                 token.line,
                 token.column,
                 f"The number {text[:20]}... ({len(text)} digits) does not fit a "
-                "64-bit NUMBER; write it as a decimal such as 1.0E20",
+                "64-bit NUMBER; write it as a decimal, with a '.0' at its end",
             )
             return n.Number(token.line, token.column, 0)
         return n.Number(token.line, token.column, int(text))

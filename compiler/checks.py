@@ -280,7 +280,7 @@ class Checker:
                 self.report(
                     expr,
                     f"The number {expr.value} does not fit a 64-bit NUMBER; "
-                    "write it as a decimal such as 1.0E20",
+                    f"write it as a decimal such as {expr.value}.0",
                 )
             elif cls is n.Binary:
                 left = self.type_of(expr.left, self.types)
