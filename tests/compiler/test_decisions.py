@@ -195,3 +195,15 @@ def test_creator_only_statements_named_as_creator_only():
         assert len(found) == 1, source
         assert "Creator" in found[0].message, source
         assert found[0].kind == "syntax", source
+
+
+def test_for_each_walks_list_as_it_was_at_start():
+    source = "l = {1, 2};\nn = 0;\nfor each x in l\n{\n    l.add(x);\n    n = n + 1;\n}"
+    assert output(source + "\nreturn n;") == 2
+
+
+def test_empty_braces_equal_empty_list_and_map():
+    assert output("c = {};\nreturn c == Map();") is True
+    assert output("c = {};\nreturn c == List();") is True
+    assert output('c = {};\nreturn {"a": c} == {"a": Map()};') is True
+    assert output("c = {};\nc.add(1);\nreturn c == Map();") is False
