@@ -87,11 +87,38 @@ class FunctionLowering(ExpressionLowering):
             py.place(ast.arg("v_" + p.name), (p.line, max(p.column - 1, 0)))
             for p in function.params
         ]
-        body = self.block(function.body, extra=0, entry=True)
+        body = self.typed_arguments() + self.block(
+            function.body, extra=0, entry=True
+        )
         body.append(py.place(ast.Return(py.const(None, at)), self._last_line()))
         arguments = ast.arguments([], args, None, [], [], None, [])
         node = ast.FunctionDef(python_name, arguments, body, [], None)
         return py.place(node, at)
+
+    def typed_arguments(self) -> list:
+        """Return the checks of a global function's typed parameters.
+
+        The checker compares argument types only where it can infer them,
+        so each typed parameter is checked again on entry, and a NUMBER
+        given for a ``float`` parameter becomes a DECIMAL. The callback's own
+        parameters are converted by ``runtime.arguments`` before the run.
+        """
+        if not self.is_global:
+            return []
+        checks = []
+        for param in self.function.params:
+            if not param.type_name:
+                continue
+            at = (param.line, max(param.column - 1, 0))
+            value = py.call(
+                "argument_value",
+                at,
+                py.name("v_" + param.name, at),
+                py.const(param.type_name.lower(), at),
+                py.const(param.name, at),
+            )
+            checks.append(py.assign("v_" + param.name, value, at))
+        return checks
 
     def _last_line(self):
         last = self.function

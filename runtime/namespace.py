@@ -408,6 +408,31 @@ def _collection_result(value: Collection, expected: str) -> object:
     return value.items
 
 
+def argument_value(value: object, declared: str, parameter: str) -> object:
+    """Check an argument of a global function against its parameter's type.
+
+    ``declared`` is the parameter's type in lower case. Null passes, a
+    NUMBER widens to DECIMAL for ``float``, and a COLLECTION passes for a
+    ``list`` or ``map`` parameter.
+    """
+    expected = TYPE_ALIASES.get(declared)
+    if expected is None or value is None:
+        return value
+    actual = type_name(value)
+    if actual == expected:
+        return value
+    if expected == DECIMAL and actual == NUMBER:
+        return float(value)  # type: ignore[arg-type]
+    if actual == COLLECTION and expected in (LIST, MAP):
+        return value
+    if expected == COLLECTION and actual in (LIST, MAP):
+        return value
+    raise DelugeError(
+        f"Argument '{parameter}' must be {expected} but the value is of type "
+        f"{actual} ({preview(value)}); convert it before the call"
+    )
+
+
 # Declared return types whose values are of one Python class, for the fast
 # path of ``returned``; any other value goes through check_return_type.
 _RETURN_CLASSES = {
@@ -448,6 +473,7 @@ HELPERS = {
     "thrown": thrown,
     "caught": caught,
     "returned": returned,
+    "argument_value": argument_value,
     "catch_field": catch_field,
     "date_literal": date_literal,
     "system_value": system_value,

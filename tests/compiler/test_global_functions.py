@@ -106,3 +106,42 @@ def test_global_return_type_checked():
     result = compile_ok('return wrong("a");', resolve_global=resolver(wrong))
     run = load_program(result.code).run({})
     assert "Invalid return type" in run.error
+
+
+def test_number_argument_widens_for_float_parameter():
+    half = GlobalSource(8, 1, "half", [("a", "float")], "float", "return a / 4;")
+    result = compile_ok("return half(2);", resolve_global=resolver(half))
+    run = load_program(result.code).run({})
+    assert run.error is None
+    assert run.output == 0.5
+
+
+def test_argument_of_unknown_type_checked_on_entry():
+    result = compile_ok(
+        'return global_function_12(m.get("k"));',
+        parameters=[("m", "map")],
+        resolve_global=resolver(DOUBLE),
+    )
+    run = load_program(result.code).run({"m": {"k": "x"}})
+    assert run.error.startswith("Argument 'n' must be NUMBER but the value is of type")
+    assert "TEXT" in run.error
+    assert run.error.endswith("in function 'global_function_12'")
+
+
+def test_null_argument_passes_typed_parameter():
+    result = compile_ok(
+        'return global_function_12(m.get("k"));',
+        parameters=[("m", "map")],
+        resolve_global=resolver(DOUBLE),
+    )
+    run = load_program(result.code).run({"m": {}})
+    assert "NULL" in run.error
+    assert "operator * is not valid" in run.error
+
+
+def test_empty_braces_pass_list_parameter():
+    append = GlobalSource(
+        9, 1, "append_one", [("l", "list")], "list", "l.add(1);\nreturn l;"
+    )
+    result = compile_ok("return append_one({});", resolve_global=resolver(append))
+    assert load_program(result.code).run({}).output == [1]
