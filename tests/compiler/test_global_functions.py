@@ -145,3 +145,10 @@ def test_empty_braces_pass_list_parameter():
     )
     result = compile_ok("return append_one({});", resolve_global=resolver(append))
     assert load_program(result.code).run({}).output == [1]
+
+
+def test_caught_error_of_global_has_call_line():
+    divide = GlobalSource(6, 1, "divide", [("n", "int")], "int", "return 10 / n;")
+    source = "x = 1;\ntry\n{\n    y = divide(0);\n}\ncatch (e)\n{\n    return e.lineNo;\n}"
+    result = compile_ok(source, resolve_global=resolver(divide))
+    assert load_program(result.code).run({}).output == 4
