@@ -97,6 +97,15 @@ def error_report(message: str) -> dict:
     return {"errorMessage": message, "info": [], "statements": 0, "duration_ms": 0.0}
 
 
+def run_message(report: dict, diagnostics: list | None) -> list[str]:
+    """Return the banner of a run without saving: its level and its text."""
+    if diagnostics:
+        return ["error", "The script does not compile; nothing was saved."]
+    if report.get("errorMessage") is not None:
+        return ["error", "The script failed; nothing was saved."]
+    return ["success", "Ran the script as typed; nothing was saved."]
+
+
 def run_view(report: dict) -> dict:
     """Shape a test-run report (the admin API's execute result) for the page."""
     duration = float(report.get("duration_ms") or 0.0)

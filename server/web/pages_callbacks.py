@@ -21,6 +21,7 @@ from server.web.editor_view import (
     error_report,
     list_return_query,
     return_fields,
+    run_message,
     run_unsaved,
     run_view,
 )
@@ -327,7 +328,7 @@ async def _run(
         diagnostics=diagnostics,
         run_result=run_view(report),
         arguments=texts,
-        messages=[["success", "Ran the script as typed; nothing was saved."]],
+        messages=[run_message(report, diagnostics)],
         unsaved=True,
     )
 

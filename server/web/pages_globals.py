@@ -21,6 +21,7 @@ from server.web.editor_view import (
     error_report,
     list_return_query,
     return_fields,
+    run_message,
     run_unsaved,
     run_view,
 )
@@ -225,7 +226,7 @@ async def _save(request: Request, function_id: int | None) -> Response:
             diagnostics=diagnostics,
             run_result=run_view(report),
             arguments=texts,
-            messages=[["success", "Ran the script as typed; nothing was saved."]],
+            messages=[run_message(report, diagnostics)],
             unsaved=True,
         )
     try:

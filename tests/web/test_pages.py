@@ -878,6 +878,26 @@ def test_run_without_saving_compile_error(client):
     assert 'id="run-error"' in response.text
     assert "does not compile" in response.text
     assert "Line 2, column" in response.text
+    assert "The script does not compile; nothing was saved." in response.text
+    assert "Ran the script as typed" not in response.text
+
+
+def test_run_without_saving_runtime_error(client):
+    form = editor_form(client, "/admin/portals/1/callbacks/new")
+    response = client.post(
+        "/admin/portals/1/callbacks/new",
+        data={
+            **form,
+            "name": unique("draft"),
+            "return_type": "int",
+            "script": "return 1 / 0;",
+            "action": "run",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="run-error"' in response.text
+    assert "The script failed; nothing was saved." in response.text
+    assert "Ran the script as typed" not in response.text
 
 
 def test_run_global_without_saving(client):
