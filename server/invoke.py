@@ -156,14 +156,15 @@ def check_json_body_keys(document: dict) -> None:
     listed_keys = ", ".join(repr(key[:100]) for key in unknown[:10])
     if len(unknown) > 10:
         listed_keys += f" and {len(unknown) - 10} more"
+    fields = "field" if len(unknown) == 1 else "fields"
     if "arguments" in document:
         raise InvalidInput(
-            f"Unknown fields {listed_keys} in the JSON body: it may contain only "
+            f"Unknown {fields} {listed_keys} in the JSON body: it may contain only "
             + ", ".join(FIELDS)
             + "; put the function's arguments inside 'arguments'"
         )
     raise InvalidInput(
-        f"The JSON body has the fields {listed_keys} but no 'arguments': send "
+        f"The JSON body has the {fields} {listed_keys} but no 'arguments': send "
         '{"arguments": {"<parameter name>": <value>, ...}}, for example '
         '{"arguments": {"payload": <the webhook payload>}} for a map parameter '
         "named payload"

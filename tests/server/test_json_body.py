@@ -44,7 +44,7 @@ def test_raw_payload_rejected(live, query):
     response = post_json(live, query, {"key": "OPS-1", "fields": {"a": 1}})
     assert response.status_code == 400
     message = response.json()["errorMessage"]
-    assert "'key', 'fields'" in message
+    assert "has the fields 'key', 'fields' but no" in message
     assert "no 'arguments'" in message
     assert '{"arguments": {' in message
 
@@ -53,7 +53,7 @@ def test_raw_payload_rejected_with_url_fields(live, query):
     response = post_json(live, {}, {**query, "webhookEvent": "jira:issue_updated"})
     assert response.status_code == 400
     message = response.json()["errorMessage"]
-    assert "'webhookEvent'" in message
+    assert "The JSON body has the field 'webhookEvent' but no" in message
     assert "serviceName" not in message.split("no 'arguments'")[0]
 
 
@@ -62,7 +62,7 @@ def test_unknown_field_beside_arguments(live, query):
     response = post_json(live, query, document)
     assert response.status_code == 400
     message = response.json()["errorMessage"]
-    assert "Unknown fields 'extra'" in message
+    assert "Unknown field 'extra'" in message
     assert "inside 'arguments'" in message
 
 
