@@ -19,6 +19,7 @@ from lark import Lark
 from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
+from compiler import nodes as n
 from compiler.lexer import DelugeLexer, LexError, Token
 
 END = "$END"
@@ -30,14 +31,43 @@ MAX_SYNTAX_ERRORS = 20
 class SyntaxProblem:
     """One syntax error: the unexpected token or character and what would fit."""
 
-    __slots__ = ("char", "column", "expected", "line", "token")
+    __slots__ = ("char", "column", "expected", "hint", "line", "previous", "token")
 
-    def __init__(self, line, column, token=None, char=None, expected=()):
+    def __init__(
+        self, line, column, token=None, char=None, expected=(), previous=None, hint=""
+    ):
         self.line = line
         self.column = column
         self.token = token
         self.char = char
         self.expected = expected
+        # The last token the parser took before the unexpected one.
+        self.previous = previous
+        # What the statement that broke was, when it names a known mistake:
+        # "missing semicolon", "stray else", "while", "c for", "switch".
+        self.hint = hint
+
+
+# `a and b`, `a or b`: word forms Deluge has as `&&` and `||`.
+_WORD_OPERATORS = {"and": "&&", "or": "||"}
+
+
+def _word(value) -> str | None:
+    """Return the lower-cased word of a NAME token or call node, else None."""
+    if value.__class__ is Token:
+        return value.value.lower() if value.type == "NAME" else None
+    if value.__class__ is n.Call or value.__class__ is n.Name:
+        return value.name.lower()
+    return None
+
+
+def _end_of(token) -> tuple[int, int]:
+    """Return the line and column just after ``token``."""
+    text = token.value
+    newlines = text.count("\n")
+    if newlines:
+        return token.line + newlines, len(text) - text.rindex("\n")
+    return token.line, token.column + len(text)
 
 
 class LalrParser:
@@ -104,6 +134,8 @@ class _Recovery:
         self.values: list = []
         self.problems: list[SyntaxProblem] = []
         self.last = None
+        # The last token shifted onto the stack.
+        self.shifted = None
         # True while the rest of a reported statement is skipped: an
         # unexpected character there is not reported again.
         self.skipping = False
@@ -183,6 +215,7 @@ class _Recovery:
             if action.__class__ is int:
                 stack.append(action)
                 values.append(token)
+                self.shifted = token
                 return True
             size, callback, nonterminal = action
             if callback is None:
@@ -206,7 +239,45 @@ class _Recovery:
     def _unexpected(self, token) -> SyntaxProblem:
         row = self.parser.actions[self.stack[-1]]
         expected = sorted(s for s in row if s.isupper() or s == END)
-        return SyntaxProblem(token.line, token.column, token=token, expected=expected)
+        previous = self.shifted
+        problem = SyntaxProblem(
+            token.line, token.column, token=token, expected=expected, previous=previous
+        )
+        if previous is None:
+            return problem
+        start = self._statement_start()
+        word = _word(start)
+        kind = token.type
+        if _word(previous) == "else" and previous.type == "NAME" and start is previous:
+            # `else` at the start of a statement: no `if` block ends before it.
+            problem.hint = "stray else"
+            problem.line, problem.column = previous.line, previous.column
+        elif word in ("while", "switch", "do") and kind == "LBRACE":
+            problem.hint = word
+            problem.line, problem.column = start.line, start.column
+        elif previous.type == "FOR" and kind == "LPAR":
+            problem.hint = "c for"
+            problem.line, problem.column = previous.line, previous.column
+        elif kind == "NAME" and token.value.lower() in _WORD_OPERATORS:
+            problem.hint = token.value.lower()
+        elif "SEMICOLON" in expected:
+            line, column = _end_of(previous)
+            if kind == END or token.line > line:
+                # The `;` is missing at the end of the line before the token.
+                problem.hint = "missing semicolon"
+                problem.line, problem.column = line, column
+        return problem
+
+    def _statement_start(self):
+        """Return the first token or node of the statement being parsed."""
+        stack = self.stack
+        statement_states = self.parser.statement_states
+        keep = len(stack) - 1
+        while keep >= 0 and stack[keep] not in statement_states:
+            keep -= 1
+        if keep < 0 or keep >= len(self.values):
+            return None
+        return self.values[keep]
 
     def _recover(self, stream, first: list):
         """Cut the stack, skip the broken statement; return the next token.
@@ -250,6 +321,7 @@ class _Recovery:
 
     def _skip(self, stream, first: list, open_literals: int):
         blocks = 0
+        parens = 0
         block_closed = False
         # itertools.chain, not a generator with `yield from`: dropping that
         # generator would close ``stream`` too.
@@ -269,7 +341,13 @@ class _Recovery:
                 if kind != "LBRACE":
                     return token
                 block_closed = False
-            if kind == "LBRACE":
+            if kind == "LPAR":
+                # `;` inside parentheses, as in a C-style `for (i = 0; ...)`
+                # header, does not end the statement.
+                parens += 1
+            elif kind == "RPAR":
+                parens = max(parens - 1, 0)
+            elif kind == "LBRACE":
                 blocks += 1
             elif kind == "RBRACE":
                 if blocks:
@@ -279,6 +357,6 @@ class _Recovery:
                     open_literals -= 1
                 else:
                     return token
-            elif kind == "SEMICOLON" and not blocks and not open_literals:
+            elif kind == "SEMICOLON" and not (blocks or open_literals or parens):
                 return None
         return END

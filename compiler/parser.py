@@ -107,11 +107,43 @@ def _too_deep(max_depth: int) -> str:
     )
 
 
+# Messages for syntax errors that name a known mistake (SyntaxProblem.hint).
+_HINTS = {
+    "stray else": "'else' without a matching 'if': an 'else' must follow the "
+    "closing '}' of an 'if' or 'else if' block",
+    "while": "Deluge has no 'while' loop; loop over a list with "
+    "'for each item in list' and leave it with 'break'",
+    "do": "Deluge has no 'do' loop; loop over a list with 'for each item in list'",
+    "switch": "Deluge has no 'switch' statement; write 'if' and 'else if' blocks",
+    "c for": "Deluge has no C-style 'for' loop; write 'for each item in list' "
+    "or 'for each index i in list'",
+    "and": "Unexpected token found 'and': Deluge writes 'and' as '&&'",
+    "or": "Unexpected token found 'or': Deluge writes 'or' as '||'",
+}
+
+
 def _describe(problem: SyntaxProblem) -> str:
     token = problem.token
     if token is None:
+        if problem.char == "?":
+            return (
+                "Unexpected token found '?': Deluge has no '?:' operator; "
+                "write if(condition, value1, value2)"
+            )
         return f"Unexpected character found '{problem.char}'"
     found = "'<EOF>'" if token.type == END else f"'{token}'"
+    if problem.hint == "missing semicolon":
+        after = (
+            "the script ends"
+            if token.type == END
+            else f"found {found} on line {token.line}"
+        )
+        return (
+            "Improper statement: missing ';' at the end of the line "
+            f"(expecting ';' but {after})"
+        )
+    if problem.hint:
+        return _HINTS[problem.hint]
     expected = sorted(_TERMINAL_TEXT.get(t, f"'{t.lower()}'") for t in problem.expected)
     if len(expected) == 1:
         return f"Expecting {expected[0]} but found {found}"

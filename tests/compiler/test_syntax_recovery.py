@@ -16,14 +16,17 @@ def syntax_errors(source: str) -> list:
 def test_three_independent_errors_in_file():
     source = (DATA / "three_syntax_errors.dg").read_text(encoding="utf-8")
     found = compile_function(source).errors
-    assert [(d.line, d.column) for d in found] == [(4, 20), (11, 21), (15, 1)]
+    assert [(d.line, d.column) for d in found] == [(4, 20), (11, 21), (14, 13)]
     assert [d.kind for d in found] == [SYNTAX] * 3
     assert found[0].message == "Unexpected token found ';'"
     assert found[1].message == "Unexpected token found '*'"
-    assert found[2].message == "Expecting ';' but found 'return'"
+    assert found[2].message == (
+        "Improper statement: missing ';' at the end of the line "
+        "(expecting ';' but found 'return' on line 15)"
+    )
     assert found[0].source_line == 'label = "count: " +;'
     assert found[1].source_line == "    total = total + * 2;"
-    assert found[2].source_line == "return total;"
+    assert found[2].source_line == "info message"
 
 
 def test_valid_script_has_no_errors():
@@ -42,7 +45,7 @@ def test_broken_if_header_skips_its_blocks():
 def test_error_inside_block_resumes_in_block():
     source = "x = 1;\nif (x > 0)\n{\n    y = = 2;\n    z = 3\n}\nw = ;"
     found = syntax_errors(source)
-    assert [(d.line, d.column) for d in found] == [(4, 9), (6, 1), (7, 5)]
+    assert [(d.line, d.column) for d in found] == [(4, 9), (5, 10), (7, 5)]
 
 
 def test_broken_map_literal_skips_to_statement_end():
@@ -60,8 +63,11 @@ def test_unexpected_character_and_later_error():
 
 def test_error_at_end_of_text():
     found = syntax_errors("x = 1;\ny = 2")
-    assert [(d.line, d.column) for d in found] == [(2, 5)]
-    assert found[0].message == "Improper statement: expecting ';' but found '<EOF>'"
+    assert [(d.line, d.column) for d in found] == [(2, 6)]
+    assert found[0].message == (
+        "Improper statement: missing ';' at the end of the line "
+        "(expecting ';' but the script ends)"
+    )
 
 
 def test_errors_in_two_function_definitions():
