@@ -41,6 +41,10 @@ ZOHO_SYSTEM_VARIABLES = {"loginuser", "loginuserid", "adminuser", "adminuserid",
 # The date-time variables of Zoho's function list, unless the script assigns them.
 DATE_VARIABLES = {"now": "currenttime", "today": "currentdate"}
 CATCH_FIELDS = {"message", "lineno"}
+# Names that only Zoho Creator scripts have, and what a reference through
+# them reads: `input.Email` reads a form field, `thisapp.ns.fn()` calls a
+# function of the application.
+CREATOR_NAMES = {"input": "(a form field)", "thisapp": "(an application function)"}
 LANGUAGE_FUNCTIONS = {"ifnull": (2, 2), "map": (0, 1), "list": (0, 1),
                       "collection": (0, None)}  # fmt: skip
 AVAILABLE_TASKS = {"invokeurl"}
@@ -296,8 +300,13 @@ class Checker:
             elif cls is n.Call:
                 self.check_call(expr)
             elif cls is n.MethodCall:
+                if self.check_creator_reference(expr, expr.receiver):
+                    stack.extend(reversed(expr.args))
+                    continue
                 self.check_method(expr)
             elif cls is n.Member:
+                if self.check_creator_reference(expr, expr):
+                    continue
                 if self.check_member(expr):
                     continue
             elif cls is n.Task:
@@ -333,6 +342,31 @@ class Checker:
                 f"Left expression is of type {left} and right expression is of "
                 f"type {right} and operator {op} is not valid",
             )
+
+    def check_creator_reference(self, expr, reference) -> bool:
+        """Report ``input.Field`` and ``thisapp.fn()``, Creator-only names.
+
+        Returns True if ``reference`` starts with such a name, so that its
+        receiver is not also reported as an undefined variable.
+        """
+        root = reference
+        while isinstance(root, n.Member):
+            root = root.receiver
+        if not isinstance(root, n.Name):
+            return False
+        word = root.name.lower()
+        if word not in CREATOR_NAMES or root.name in self.defined:
+            return False
+        dotted = _dotted(reference) or root.name
+        if isinstance(expr, n.MethodCall):
+            dotted = f"{dotted}.{expr.name}()"
+        self.report(
+            root,
+            f"'{dotted}' {CREATOR_NAMES[word]} is a Zoho Creator reference and "
+            "is not available in this product",
+            SYNTAX,
+        )
+        return True
 
     def check_member(self, expr: n.Member) -> bool:
         """Check ``a.b``; return True if the receiver needs no further checks."""

@@ -258,6 +258,10 @@ class _Recovery:
         elif previous.type == "FOR" and kind == "LPAR":
             problem.hint = "c for"
             problem.line, problem.column = previous.line, previous.column
+        elif kind == "EQUAL" and start.__class__ is n.Member:
+            # `m.key = 1;` or Creator's `input.Field = 1;`
+            problem.hint = "member assignment"
+            problem.line, problem.column = token.line, token.column
         elif kind == "NAME" and token.value.lower() in _WORD_OPERATORS:
             problem.hint = token.value.lower()
         elif "SEMICOLON" in expected:

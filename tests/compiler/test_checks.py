@@ -181,3 +181,29 @@ def test_cli_format_has_caret():
         "    y = zz;",
         "        ^",
     ]
+
+
+def test_creator_input_field_named_once():
+    found = errors('if (input.Status == "Open") { info 1; }')
+    assert where(found) == [(1, 5)]
+    assert found[0].message == (
+        "'input.Status' (a form field) is a Zoho Creator reference and is "
+        "not available in this product"
+    )
+
+
+def test_creator_thisapp_call_named_once():
+    found = errors("x = thisapp.util.format(1);\nthisapp.notify(x);")
+    assert where(found) == [(1, 5), (2, 1)]
+    assert found[0].message.startswith("'thisapp.util.format()'")
+    assert found[1].message.startswith("'thisapp.notify()'")
+
+
+def test_variable_named_input_is_ordinary():
+    assert errors('input = {"a": 1};\ninfo input.get("a");') == []
+
+
+def test_number_too_large_suggests_decimal():
+    found = errors("x = 99999999999999999999;")
+    assert where(found) == [(1, 5)]
+    assert found[0].message.endswith("such as 99999999999999999999.0")

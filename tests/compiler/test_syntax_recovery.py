@@ -101,3 +101,84 @@ def test_misspelled_in_skips_loop_body():
 def test_tree_is_none_after_recovered_error():
     result = parse("x = ;\ny = 1;")
     assert result.tree is None
+
+
+def test_missing_semicolon_points_at_line_end():
+    found = syntax_errors('x = 1;\nname = "Ann"\ninfo name;')
+    assert [(d.line, d.column) for d in found] == [(2, 13)]
+    assert found[0].source_line == 'name = "Ann"'
+    assert "missing ';' at the end of the line" in found[0].message
+    assert "found 'info' on line 3" in found[0].message
+
+
+def test_missing_semicolon_after_multi_line_string():
+    found = syntax_errors('note = "first\nsecond"\nx = 1;')
+    assert [(d.line, d.column) for d in found] == [(2, 8)]
+
+
+def test_missing_semicolon_on_same_line_names_token():
+    found = syntax_errors("x = 1 2;")
+    assert [(d.line, d.column) for d in found] == [(1, 7)]
+    assert found[0].message == "Improper statement: expecting ';' but found '2'"
+
+
+def test_else_without_if():
+    found = syntax_errors("x = 1;\nelse\n{\n    info x;\n}\ny = ;")
+    assert [(d.line, d.column) for d in found] == [(2, 1), (6, 5)]
+    assert found[0].message.startswith("'else' without a matching 'if'")
+
+
+def test_else_if_after_statement_between():
+    source = "x = 1;\nif (x > 0) { info 1; }\nx = 2;\nelse if (x > 1) { info 2; }"
+    found = syntax_errors(source)
+    assert [(d.line, d.column) for d in found] == [(4, 1)]
+    assert found[0].message.startswith("'else' without a matching 'if'")
+
+
+def test_variable_named_else_still_allowed():
+    assert compile_function("else = 1;\ninfo else;").ok
+
+
+def test_while_loop_rejected_with_hint():
+    found = syntax_errors("x = 1;\nwhile (x < 3)\n{\n    x = x + 1;\n}\ny = ;")
+    assert [(d.line, d.column) for d in found] == [(2, 1), (6, 5)]
+    assert found[0].message.startswith("Deluge has no 'while' loop")
+
+
+def test_switch_rejected_with_hint():
+    found = syntax_errors('x = 1;\nswitch (x) { case 1: info "one"; }')
+    assert [(d.line, d.column) for d in found] == [(2, 1)]
+    assert found[0].message.startswith("Deluge has no 'switch' statement")
+
+
+def test_c_style_for_reported_once():
+    found = syntax_errors("for (i = 0; i < 3; i++)\n{\n    info i;\n}\nx = ;")
+    assert [(d.line, d.column) for d in found] == [(1, 1), (5, 5)]
+    assert found[0].message.startswith("Deluge has no C-style 'for' loop")
+
+
+def test_word_operators_rejected_with_hint():
+    found = syntax_errors("a = true;\nif (a and false) { info 1; }")
+    assert [(d.line, d.column) for d in found] == [(2, 7)]
+    assert "'&&'" in found[0].message
+    found = syntax_errors("a = true;\nb = a or false;")
+    assert [(d.line, d.column) for d in found] == [(2, 7)]
+    assert "'||'" in found[0].message
+
+
+def test_ternary_operator_rejected_with_hint():
+    found = syntax_errors("a = 1;\nb = a > 0 ? 1 : 2;")
+    assert [(d.line, d.column) for d in found] == [(2, 11)]
+    assert "if(condition, value1, value2)" in found[0].message
+
+
+def test_assignment_to_map_key_rejected_with_hint():
+    found = syntax_errors("m = Map();\nm.total = 1;\nx = ;")
+    assert [(d.line, d.column) for d in found] == [(2, 9), (3, 5)]
+    assert 'm.put("key", value)' in found[0].message
+
+
+def test_only_comments_and_empty_script_compile():
+    assert compile_function("").ok
+    assert compile_function("// nothing yet\n/* still\nnothing */\n").ok
+    assert compile_function("\n\n   \n").ok
