@@ -91,6 +91,17 @@ def walk_statements(statements):
             yield from walk_statements(stmt.handler)
 
 
+def assigned_names(function: n.FunctionDef) -> set:
+    """Return the parameters and every variable that ``function`` assigns."""
+    names = {p.name for p in function.params}
+    for stmt in walk_statements(function.body):
+        if isinstance(stmt, (n.Assign, n.AugAssign)):
+            names.add(stmt.name)
+        elif isinstance(stmt, (n.ForEach, n.Try)):
+            names.add(stmt.var)
+    return names
+
+
 def statement_expressions(stmt) -> list:
     """Return the expressions that belong to ``stmt`` itself (not nested blocks)."""
     cls = type(stmt)
@@ -151,6 +162,7 @@ class Checker:
         self.signatures = signatures
         self.out = out
         self.defined: set = {p.name for p in function.params}
+        self.assigned = assigned_names(function)
         self.catch_vars: set = set()
         parameter_types = {
             p.name: declared_type(p.type_name)
@@ -300,6 +312,11 @@ class Checker:
             elif cls is n.Call:
                 self.check_call(expr)
             elif cls is n.MethodCall:
+                local = self.local_call(expr)
+                if local is not None:
+                    self.check_call(local)
+                    stack.extend(reversed(expr.args))
+                    continue
                 if self.check_creator_reference(expr, expr.receiver):
                     stack.extend(reversed(expr.args))
                     continue
@@ -342,6 +359,16 @@ class Checker:
                 f"Left expression is of type {left} and right expression is of "
                 f"type {right} and operator {op} is not valid",
             )
+
+    def local_call(self, expr: n.MethodCall) -> n.Call | None:
+        """Return ``ns.fn(...)`` as a call if the script defines ``ns.fn``."""
+        path = n.call_path(expr)
+        if path is None:
+            return None
+        root, dotted = path
+        if dotted.lower() not in self.signatures or root in self.assigned:
+            return None
+        return n.Call(expr.receiver.line, expr.receiver.column, dotted, expr.args)
 
     def check_creator_reference(self, expr, reference) -> bool:
         """Report ``input.Field`` and ``thisapp.fn()``, Creator-only names.

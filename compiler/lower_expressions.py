@@ -282,6 +282,18 @@ class ExpressionLowering:
         return out
 
     def expr_MethodCall(self, node):
+        path = n.call_path(node)
+        if path is not None:
+            root, dotted = path
+            if self.module.global_name(dotted) is not None and root not in (
+                self.module.assigned(self.function)
+            ):
+                # `standalone.clean(x)` calls a function of the same script.
+                call = n.Call(
+                    node.receiver.line, node.receiver.column, dotted, node.args
+                )
+                self.synthetic.append(call)
+                return self.expr_Call(call)
         at = py.position(node)
         receiver = self.expr(node.receiver)
         lowered = node.name.lower()

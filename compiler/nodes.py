@@ -126,6 +126,25 @@ class MethodCall(Node):
     args: list
 
 
+def call_path(call: MethodCall) -> tuple[str, str] | None:
+    """Return the root name and the dotted name of a call like ``ns.fn(...)``.
+
+    ``standalone.clean(x)`` gives ``("standalone", "standalone.clean")``. It
+    is a call of a function defined in the same script when one has that
+    name and no variable has the root name. Returns None when the receiver
+    is not a chain of plain names.
+    """
+    parts = [call.name]
+    receiver = call.receiver
+    while isinstance(receiver, Member):
+        parts.append(receiver.name)
+        receiver = receiver.receiver
+    if not isinstance(receiver, Name):
+        return None
+    parts.append(receiver.name)
+    return receiver.name, ".".join(reversed(parts))
+
+
 @dataclass
 class Member(Node):
     """``value.name`` without a call: a system value, or ``e.message`` of a catch."""

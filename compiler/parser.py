@@ -118,7 +118,7 @@ _HINTS = {
     "c for": "Deluge has no C-style 'for' loop; write 'for each item in list' "
     "or 'for each index i in list'",
     "member assignment": "Unexpected token found '=': Deluge assigns only to "
-    "variables; set a map key with m.put(\"key\", value)",
+    'variables; set a map key with m.put("key", value)',
     "and": "Unexpected token found 'and': Deluge writes 'and' as '&&'",
     "or": "Unexpected token found 'or': Deluge writes 'or' as '||'",
 }

@@ -136,6 +136,42 @@ def test_several_functions_in_one_file():
     assert load_program(result.code).run({"who": "Bo"}).output == "hi Bo"
 
 
+def test_function_called_by_namespaced_name():
+    source = (
+        "string standalone.main(String who)\n{\n"
+        "    return standalone.helper(who) + standalone.count(3);\n}\n\n"
+        'string standalone.helper(String name)\n{\n    return "hi " + name;\n}\n\n'
+        "int standalone.count(int n)\n{\n"
+        "    if (n <= 0)\n    {\n        return 0;\n    }\n"
+        "    return n + standalone.count(n - 1);\n}\n"
+    )
+    result = compile_ok(source, name="main")
+    from runtime import load_program
+
+    assert load_program(result.code).run({"who": "Bo"}).output == "hi Bo6"
+
+
+def test_namespaced_call_of_missing_function():
+    source = (
+        "string standalone.main(String who)\n{\n    return standalone.nope(who);\n}"
+    )
+    found = errors(source, name="main")
+    assert [(d.line, d.column) for d in found] == [(3, 12)]
+    assert found[0].message == "Variable 'standalone' is not defined"
+
+
+def test_variable_shadows_function_namespace():
+    source = (
+        "string standalone.main(String who)\n{\n"
+        '    standalone = "x";\n    return standalone.length() + standalone.helper(who);\n}\n'
+        "string standalone.helper(String name)\n{\n    return name;\n}\n"
+    )
+    found = errors(source, name="main")
+    assert [d.message for d in found] == [
+        "Function 'helper' is not applicable to a TEXT value"
+    ]
+
+
 def test_zoho_current_date_and_time_are_values():
     result = compile_ok("d = zoho.currentdate;\nt = zoho.currenttime;\nreturn d;")
     assert "system_value(ctx, 'currentdate')" in result.python_source
