@@ -220,7 +220,10 @@ class Checker:
             allowed = (LIST,) if stmt.index else (LIST, TEXT)
             if kind is not None and kind not in allowed:
                 what = "'for each index'" if stmt.index else "'for each'"
-                self.report(stmt.iterable, f"{what} cannot iterate a {kind} value")
+                message = f"{what} cannot iterate a {kind} value"
+                if kind == MAP:
+                    message += "; iterate its keys with 'for each key in m.keys()'"
+                self.report(stmt.iterable, message)
             self.defined.add(stmt.var)
             self.block(stmt.body, loop_depth + 1)
         elif cls is n.Try:

@@ -207,3 +207,9 @@ def test_number_too_large_suggests_decimal():
     found = errors("x = 99999999999999999999;")
     assert where(found) == [(1, 5)]
     assert found[0].message.endswith("such as 99999999999999999999.0")
+
+
+def test_for_each_over_map_suggests_keys():
+    found = errors('m = {"a": 1};\nfor each k in m\n{\n    info k;\n}')
+    assert where(found) == [(2, 15)]
+    assert found[0].message.endswith("iterate its keys with 'for each key in m.keys()'")

@@ -248,3 +248,16 @@ def test_comments_everywhere():
 
 def test_negative_literals_and_unary_plus():
     assert output("return -41 + +1;") == -40
+
+
+def test_literal_compared_with_null_compiles_quietly():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert output('return {"a" != null, 1 == true, "" == null, 0 != false};') == [
+            True,
+            False,
+            False,
+            True,
+        ]
