@@ -44,10 +44,13 @@ class SyntaxProblem:
         # The last token the parser took before the unexpected one.
         self.previous = previous
         # What the statement that broke was, when it names a known mistake:
-        # "missing semicolon", "stray else", "while", "c for", "switch".
+        # "missing semicolon", "incomplete", "stray else", "while", "c for",
+        # and so on: the keys of compiler.parser._HINTS.
         self.hint = hint
 
 
+# Statements of other languages that scripts try: `while (...) {`.
+_NO_SUCH_STATEMENTS = ("while", "switch", "do", "finally")
 # `a and b`, `a or b`: word forms Deluge has as `&&` and `||`.
 _WORD_OPERATORS = {"and": "&&", "or": "||"}
 
@@ -252,7 +255,10 @@ class _Recovery:
             # `else` at the start of a statement: no `if` block ends before it.
             problem.hint = "stray else"
             problem.line, problem.column = previous.line, previous.column
-        elif word in ("while", "switch", "do") and kind == "LBRACE":
+        elif kind == "ELSE":
+            # A second `else` after an `else` block.
+            problem.hint = "stray else"
+        elif word in _NO_SUCH_STATEMENTS and kind == "LBRACE":
             problem.hint = word
             problem.line, problem.column = start.line, start.column
         elif previous.type == "FOR" and kind == "LPAR":
@@ -262,6 +268,15 @@ class _Recovery:
             # `m.key = 1;` or Creator's `input.Field = 1;`
             problem.hint = "member assignment"
             problem.line, problem.column = token.line, token.column
+        elif (
+            "IN" in expected
+            and "NAME" not in expected
+            and kind != "NAME"
+            and previous.value.lower() != "index"
+        ):
+            # `for each x of list`: the word after the variable is wrong.
+            problem.hint = "for each word"
+            problem.line, problem.column = previous.line, previous.column
         elif kind == "NAME" and token.value.lower() in _WORD_OPERATORS:
             problem.hint = token.value.lower()
         elif "SEMICOLON" in expected:
@@ -270,6 +285,9 @@ class _Recovery:
                 # The `;` is missing at the end of the line before the token.
                 problem.hint = "missing semicolon"
                 problem.line, problem.column = line, column
+        elif kind == END:
+            problem.hint = "incomplete"
+            problem.line, problem.column = _end_of(previous)
         return problem
 
     def _statement_start(self):

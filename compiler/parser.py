@@ -115,6 +115,8 @@ _HINTS = {
     "'for each item in list' and leave it with 'break'",
     "do": "Deluge has no 'do' loop; loop over a list with 'for each item in list'",
     "switch": "Deluge has no 'switch' statement; write 'if' and 'else if' blocks",
+    "finally": "Deluge has no 'finally' block; write its statements after the "
+    "'catch' block",
     "c for": "Deluge has no C-style 'for' loop; write 'for each item in list' "
     "or 'for each index i in list'",
     "member assignment": "Unexpected token found '=': Deluge assigns only to "
@@ -144,8 +146,17 @@ def _describe(problem: SyntaxProblem) -> str:
             "Improper statement: missing ';' at the end of the line "
             f"(expecting ';' but {after})"
         )
+    if problem.hint == "for each word":
+        return (
+            f"Expecting 'in' or 'index' after 'for each' but found '{problem.previous}'"
+        )
+    if problem.hint == "incomplete":
+        return f"Incomplete statement: the script ends after '{problem.previous}'"
     if problem.hint:
         return _HINTS[problem.hint]
+    if "IN" in problem.expected:
+        # Only a `for each` header takes `in`.
+        return f"Expecting 'in' but found {found}"
     expected = sorted(_TERMINAL_TEXT.get(t, f"'{t.lower()}'") for t in problem.expected)
     if len(expected) == 1:
         return f"Expecting {expected[0]} but found {found}"

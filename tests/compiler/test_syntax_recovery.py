@@ -95,7 +95,10 @@ def test_build_errors_reported_with_syntax_errors():
 def test_misspelled_in_skips_loop_body():
     source = "for each item within {1}\n{\n    info item;\n}\nx = ;"
     found = syntax_errors(source)
-    assert [(d.line, d.column) for d in found] == [(1, 22), (5, 5)]
+    assert [(d.line, d.column) for d in found] == [(1, 15), (5, 5)]
+    assert found[0].message == (
+        "Expecting 'in' or 'index' after 'for each' but found 'within'"
+    )
 
 
 def test_tree_is_none_after_recovered_error():
@@ -182,3 +185,32 @@ def test_only_comments_and_empty_script_compile():
     assert compile_function("").ok
     assert compile_function("// nothing yet\n/* still\nnothing */\n").ok
     assert compile_function("\n\n   \n").ok
+
+
+def test_for_each_without_in():
+    found = syntax_errors("for each x\n{\n    info x;\n}")
+    assert [(d.line, d.column) for d in found] == [(2, 1)]
+    assert found[0].message == "Expecting 'in' but found '{'"
+    found = syntax_errors("for each index i of {1}\n{\n    info i;\n}")
+    assert [(d.line, d.column) for d in found] == [(1, 18)]
+    assert found[0].message == "Expecting 'in' but found 'of'"
+
+
+def test_finally_block_rejected_with_hint():
+    source = "try\n{\n    x = 1;\n}\ncatch (e)\n{\n    info e;\n}\nfinally\n{\n}"
+    found = syntax_errors(source)
+    assert [(d.line, d.column) for d in found] == [(9, 1)]
+    assert found[0].message.startswith("Deluge has no 'finally' block")
+
+
+def test_second_else_rejected():
+    source = "x = 1;\nif (x > 0) { info 1; }\nelse { info 2; }\nelse { info 3; }"
+    found = syntax_errors(source)
+    assert [(d.line, d.column) for d in found] == [(4, 1)]
+    assert found[0].message.startswith("'else' without a matching 'if'")
+
+
+def test_script_ending_inside_expression():
+    found = syntax_errors("x = 1;\ninfo x +\n")
+    assert [(d.line, d.column) for d in found] == [(2, 9)]
+    assert found[0].message == "Incomplete statement: the script ends after '+'"
