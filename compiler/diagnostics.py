@@ -33,8 +33,30 @@ class Diagnostic:
             head += f" (in function '{self.function}')"
         if not self.source_line:
             return head
-        caret = " " * (self.column - 1) + "^"
-        return f"{head}\n    {self.source_line}\n    {caret}"
+        text, column = _excerpt(self.source_line, self.column)
+        # Tabs before the column stay tabs, so the caret lines up in a terminal.
+        caret = "".join("\t" if c == "\t" else " " for c in text[: column - 1])
+        return f"{head}\n    {text}\n    {caret}^"
+
+
+# Characters of a long source line shown before and after the column.
+_EXCERPT_BEFORE = 60
+_EXCERPT_AFTER = 40
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """Return the part of ``line`` shown around ``column`` and the column in it.
+
+    A line longer than the excerpt is cut to the text around the column,
+    with "..." where text was left out.
+    """
+    if len(line) <= _EXCERPT_BEFORE + _EXCERPT_AFTER:
+        return line, column
+    start = max(column - 1 - _EXCERPT_BEFORE, 0)
+    end = min(column - 1 + _EXCERPT_AFTER, len(line))
+    prefix = "..." if start else ""
+    suffix = "..." if end < len(line) else ""
+    return prefix + line[start:end] + suffix, column - start + len(prefix)
 
 
 class CompileError(Exception):

@@ -183,6 +183,27 @@ def test_cli_format_has_caret():
     ]
 
 
+def test_cli_caret_keeps_tabs():
+    found = errors("x = 1;\nif (x > 0)\n{\n\t\tinfo zz;\n}")
+    text = found[0].format("tabs.dg")
+    assert text.splitlines() == [
+        "tabs.dg:4:8: error: Variable 'zz' is not defined",
+        "    \t\tinfo zz;",
+        "    \t\t     ^",
+    ]
+
+
+def test_cli_format_cuts_long_line():
+    source = "x = " + " + ".join(['"abc"'] * 2000) + " +;"
+    found = errors(source)
+    assert where(found) == [(1, len(source))]
+    source_line, caret = found[0].format("long.dg").splitlines()[1:]
+    assert len(source_line) < 120
+    assert source_line.startswith("    ...")
+    assert source_line.endswith('"abc" +;')
+    assert caret.index("^") == source_line.index(";")
+
+
 def test_creator_input_field_named_once():
     found = errors('if (input.Status == "Open") { info 1; }')
     assert where(found) == [(1, 5)]
