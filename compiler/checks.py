@@ -21,8 +21,10 @@ from compiler.types import (
     is_valid_binary,
 )
 from runtime.http import parameter_key, parameter_key_problem
+from runtime.namespace import TYPE_ALIASES
 from runtime.values import (
     BOOLEAN,
+    DATETIME,
     DECIMAL,
     LIST,
     MAP,
@@ -41,6 +43,8 @@ ZOHO_SYSTEM_VARIABLES = {"loginuser", "loginuserid", "adminuser", "adminuserid",
 # The date-time variables of Zoho's function list, unless the script assigns them.
 DATE_VARIABLES = {"now": "currenttime", "today": "currentdate"}
 CATCH_FIELDS = {"message", "lineno"}
+# Element types of typed lists (List:String() and the like).
+LIST_ELEMENT_TYPES = (TEXT, NUMBER, DECIMAL, BOOLEAN, DATETIME)
 # Names that only Zoho Creator scripts have, and what a reference through
 # them reads: `input.Email` reads a form field, `thisapp.ns.fn()` calls a
 # function of the application.
@@ -348,6 +352,14 @@ class Checker:
                     SYNTAX,
                 )
                 continue
+            elif cls is n.TypedList:
+                kind = TYPE_ALIASES.get(expr.element_type.lower())
+                if kind not in LIST_ELEMENT_TYPES:
+                    self.report(
+                        expr,
+                        f"List:{expr.element_type} is not a list type; use "
+                        "String, Int, Float, Bool or Date",
+                    )
             elif cls is n.MapLiteral:
                 for key, _value in expr.pairs:
                     kind = self.type_of(key, self.types)

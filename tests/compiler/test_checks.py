@@ -234,3 +234,11 @@ def test_for_each_over_map_suggests_keys():
     found = errors('m = {"a": 1};\nfor each k in m\n{\n    info k;\n}')
     assert where(found) == [(2, 15)]
     assert found[0].message.endswith("iterate its keys with 'for each key in m.keys()'")
+
+
+def test_typed_list_of_unknown_type():
+    found = errors("l = List:Map();\nm = list:string();")
+    assert where(found) == [(1, 5)]
+    assert found[0].message == (
+        "List:Map is not a list type; use String, Int, Float, Bool or Date"
+    )
