@@ -345,6 +345,15 @@ class Checker:
                         stack.append(value)
                 continue
             elif cls is n.FormQuery:
+                if expr.form in self.assigned:
+                    # `items[0]` or `m["key"]` on a variable, not a form.
+                    self.report(
+                        expr,
+                        f"Deluge has no '[...]' index operator; write "
+                        f"{expr.form}.get(...) to read an element or a key",
+                    )
+                    stack.append(expr.criteria)
+                    continue
                 self.report(
                     expr,
                     f"'{expr.form}[...]' is a Zoho Creator record query and is "
@@ -430,11 +439,19 @@ class Checker:
             and expr.name.lower() in CATCH_FIELDS
         ):
             return False
-        self.report(
-            expr,
-            f"'.{expr.name}' without parentheses is not supported; use "
-            f'.get("{expr.name}") to read a map key',
-        )
+        from runtime.dispatch import is_method_name
+
+        if is_method_name(expr.name.lower()):
+            message = (
+                f"'.{expr.name}' is a function and needs parentheses; "
+                f"write .{expr.name}()"
+            )
+        else:
+            message = (
+                f"'.{expr.name}' without parentheses is not supported; use "
+                f'.get("{expr.name}") to read a map key'
+            )
+        self.report(expr, message)
         return False
 
     def check_task(self, expr: n.Task) -> None:

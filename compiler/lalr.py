@@ -31,7 +31,16 @@ MAX_SYNTAX_ERRORS = 20
 class SyntaxProblem:
     """One syntax error: the unexpected token or character and what would fit."""
 
-    __slots__ = ("char", "column", "expected", "hint", "line", "previous", "token")
+    __slots__ = (
+        "char",
+        "column",
+        "expected",
+        "hint",
+        "line",
+        "previous",
+        "start",
+        "token",
+    )
 
     def __init__(
         self, line, column, token=None, char=None, expected=(), previous=None, hint=""
@@ -47,10 +56,13 @@ class SyntaxProblem:
         # "missing semicolon", "incomplete", "stray else", "while", "c for",
         # and so on: the keys of compiler.parser._HINTS.
         self.hint = hint
+        # The first token or node of the broken statement, where a hint
+        # names it.
+        self.start = None
 
 
 # Statements of other languages that scripts try: `while (...) {`.
-_NO_SUCH_STATEMENTS = ("while", "switch", "do", "finally")
+_NO_SUCH_STATEMENTS = ("while", "switch", "do", "finally", "elseif")
 # `a and b`, `a or b`: word forms Deluge has as `&&` and `||`.
 _WORD_OPERATORS = {"and": "&&", "or": "||"}
 
@@ -264,6 +276,18 @@ class _Recovery:
         elif previous.type == "FOR" and kind == "LPAR":
             problem.hint = "c for"
             problem.line, problem.column = previous.line, previous.column
+        elif (
+            kind == "EQUAL"
+            and start.__class__ is Token
+            and start.type == "NAME"
+            and previous.type == "NAME"
+            and start is not previous
+            and self.values[-1] is previous
+        ):
+            # `string name = "x";`: a typed declaration, as in Java.
+            problem.hint = "declaration"
+            problem.start = start
+            problem.line, problem.column = start.line, start.column
         elif kind == "EQUAL" and start.__class__ is n.Member:
             # `m.key = 1;` or Creator's `input.Field = 1;`
             problem.hint = "member assignment"

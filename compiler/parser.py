@@ -115,6 +115,7 @@ _HINTS = {
     "'for each item in list' and leave it with 'break'",
     "do": "Deluge has no 'do' loop; loop over a list with 'for each item in list'",
     "switch": "Deluge has no 'switch' statement; write 'if' and 'else if' blocks",
+    "elseif": "'elseif' is not a Deluge keyword; write 'else if'",
     "finally": "Deluge has no 'finally' block; write its statements after the "
     "'catch' block",
     "c for": "Deluge has no C-style 'for' loop; write 'for each item in list' "
@@ -149,6 +150,12 @@ def _describe(problem: SyntaxProblem) -> str:
     if problem.hint == "for each word":
         return (
             f"Expecting 'in' or 'index' after 'for each' but found '{problem.previous}'"
+        )
+    if problem.hint == "declaration":
+        word, name = problem.start, problem.previous
+        return (
+            f"Deluge has no typed variable declarations; write '{name} = ...' "
+            f"without '{word}'"
         )
     if problem.hint == "incomplete":
         return f"Incomplete statement: the script ends after '{problem.previous}'"

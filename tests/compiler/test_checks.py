@@ -242,3 +242,22 @@ def test_typed_list_of_unknown_type():
     assert found[0].message == (
         "List:Map is not a list type; use String, Int, Float, Bool or Date"
     )
+
+
+def test_method_without_parentheses_suggests_call():
+    found = errors('x = "a";\ninfo x.toUpperCase;\nm = {"a": 1};\ninfo m.a;')
+    assert where(found) == [(2, 6), (4, 6)]
+    assert found[0].message == (
+        "'.toUpperCase' is a function and needs parentheses; write .toUpperCase()"
+    )
+    assert found[1].message.endswith('use .get("a") to read a map key')
+
+
+def test_index_operator_on_variable():
+    found = errors("items = {1, 2};\ninfo items[0];\ninfo Leads[ID == 1];")
+    assert where(found) == [(2, 6), (3, 6)]
+    assert found[0].message == (
+        "Deluge has no '[...]' index operator; write items.get(...) to read "
+        "an element or a key"
+    )
+    assert found[1].message.startswith("'Leads[...]' is a Zoho Creator record query")

@@ -214,3 +214,19 @@ def test_script_ending_inside_expression():
     found = syntax_errors("x = 1;\ninfo x +\n")
     assert [(d.line, d.column) for d in found] == [(2, 9)]
     assert found[0].message == "Incomplete statement: the script ends after '+'"
+
+
+def test_typed_declaration_rejected_with_hint():
+    found = syntax_errors('string name = "Ann";\nMap m = Map();\nx = ;')
+    assert [(d.line, d.column) for d in found] == [(1, 1), (2, 1), (3, 5)]
+    assert found[0].message == (
+        "Deluge has no typed variable declarations; write 'name = ...' without 'string'"
+    )
+    assert found[1].message.endswith("write 'm = ...' without 'Map'")
+
+
+def test_elseif_written_as_one_word():
+    source = "x = 1;\nif (x > 0) { info 1; }\nelseif (x > 2) { info 2; }"
+    found = syntax_errors(source)
+    assert [(d.line, d.column) for d in found] == [(3, 1)]
+    assert found[0].message == "'elseif' is not a Deluge keyword; write 'else if'"
