@@ -22,6 +22,7 @@ _ESCAPES = {
     "r": "\r",
     "t": "\t",
 }
+_SINGLE_EQUALS = "'=' in a condition is read as '=='; write '==' to compare"
 # Digits past which an integer literal is reported without converting it.
 _MAX_NUMBER_DIGITS = 100
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
@@ -153,17 +154,6 @@ class TreeBuilder(Transformer):
     def condition(self, children):
         return children[0]
 
-    def single_equals(self, children):
-        left, right = children
-        self.findings.warnings.append(
-            (
-                left.line,
-                left.column,
-                "'=' in a condition is read as '=='; write '==' to compare",
-            )
-        )
-        return n.Binary(left.line, left.column, "==", left, right)
-
     def foreach(self, children):
         keyword, _each, var, _in, iterable, body = children
         return n.ForEach(keyword.line, keyword.column, str(var), iterable, body)
@@ -235,9 +225,20 @@ class TreeBuilder(Transformer):
     and_expr = or_expr
 
     def eq_expr(self, children):
+        for i in range(1, len(children), 2):
+            op = children[i]
+            if op.type == "EQOP" and op.value == "=":
+                # The parser passes `=` as EQOP inside an `if` condition; the
+                # warning points at the left operand of that `=`.
+                left = children[i - 1]
+                self.findings.warnings.append((left.line, left.column, _SINGLE_EQUALS))
+                op.value = "=="
         return self._chain(children, n.Binary)
 
-    rel_expr = add_expr = mul_expr = eq_expr
+    def rel_expr(self, children):
+        return self._chain(children, n.Binary)
+
+    add_expr = mul_expr = rel_expr
 
     def unary(self, children):
         op, operand = children

@@ -76,6 +76,14 @@ def _word(value) -> str | None:
     return None
 
 
+def _after_dot(values: list) -> bool:
+    """Tell whether the last value is the NAME of an unreduced ``a.name``."""
+    if len(values) < 2:
+        return False
+    dot = values[-2]
+    return dot.__class__ is Token and dot.type == "DOT"
+
+
 def _end_of(token) -> tuple[int, int]:
     """Return the line and column just after ``token``."""
     text = token.value
@@ -196,6 +204,10 @@ class _Recovery:
                 if pending is END:
                     break
                 continue
+            if token.type == "EQUAL" and self._in_condition():
+                # `if (a = 1 && b = 2)`: inside a condition `=` compares,
+                # and the builder warns about it.
+                token = Token("EQOP", "=", token.line, token.column)
             self.last = token
             if not self._feed(token):
                 self.report(self._unexpected(token))
@@ -282,13 +294,20 @@ class _Recovery:
             and start.type == "NAME"
             and previous.type == "NAME"
             and start is not previous
-            and self.values[-1] is previous
+            and self.values[-2:] == [start, previous]
         ):
             # `string name = "x";`: a typed declaration, as in Java.
             problem.hint = "declaration"
             problem.start = start
             problem.line, problem.column = start.line, start.column
-        elif kind == "EQUAL" and start.__class__ is n.Member:
+        elif kind == "EQUAL" and any(
+            v.__class__ is Token and v.type == "EQUAL" for v in self.values[-3:]
+        ):
+            # `x = y = 1;`
+            problem.hint = "chained assignment"
+        elif kind == "EQUAL" and (
+            start.__class__ is n.Member or _after_dot(self.values)
+        ):
             # `m.key = 1;` or Creator's `input.Field = 1;`
             problem.hint = "member assignment"
             problem.line, problem.column = token.line, token.column
@@ -313,6 +332,16 @@ class _Recovery:
             problem.hint = "incomplete"
             problem.line, problem.column = _end_of(previous)
         return problem
+
+    def _in_condition(self) -> bool:
+        """Tell whether the parser is inside the parentheses after an `if`."""
+        for value in reversed(self.values):
+            if value.__class__ is Token:
+                if value.type == "IF":
+                    return True
+                if value.type in ("LBRACE", "RBRACE", "SEMICOLON"):
+                    return False
+        return False
 
     def _statement_start(self):
         """Return the first token or node of the statement being parsed."""

@@ -120,6 +120,8 @@ _HINTS = {
     "'catch' block",
     "c for": "Deluge has no C-style 'for' loop; write 'for each item in list' "
     "or 'for each index i in list'",
+    "chained assignment": "Unexpected token found '=': Deluge assigns one "
+    "variable per statement; write each assignment as its own statement",
     "member assignment": "Unexpected token found '=': Deluge assigns only to "
     'variables; set a map key with m.put("key", value)',
     "and": "Unexpected token found 'and': Deluge writes 'and' as '&&'",

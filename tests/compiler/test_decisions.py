@@ -97,6 +97,28 @@ def test_single_equals_in_condition_compares_with_warning():
     assert output("flag = false;\nif (flag = true) { return 1; }\nreturn 2;") == 2
 
 
+def test_single_equals_inside_compound_condition():
+    source = (
+        'a = 1;\nb = 3;\nif (a = 1 && b = 2)\n{\n    return "both";\n}\n'
+        'else if (a = 2 || b = 3)\n{\n    return "either";\n}\nreturn "none";'
+    )
+    result = compile_function(source)
+    assert result.ok
+    warnings = [d for d in result.diagnostics if d.severity == "warning"]
+    assert [(d.line, d.column) for d in warnings] == [(3, 5), (3, 14), (7, 10), (7, 19)]
+    assert output(source) == "either"
+
+
+def test_single_equals_in_if_function_condition():
+    assert output('a = 2;\nreturn if(a = 2 && true, "two", "other");') == "two"
+
+
+def test_single_equals_outside_condition_is_error():
+    found = compile_function("a = 1;\nif (a > 0)\n{\n    b = a = 1;\n}").errors
+    assert [(d.line, d.column) for d in found] == [(4, 11)]
+    assert "one variable per statement" in found[0].message
+
+
 def test_and_or_short_circuit():
     assert output("a = false;\nreturn a && 1 / 0 == 0;") is False
     assert output("a = true;\nreturn a || 1 / 0 == 0;") is True
