@@ -156,7 +156,10 @@ class TreeBuilder(Transformer):
 
     def foreach(self, children):
         keyword, _each, var, _in, iterable, body = children
-        return n.ForEach(keyword.line, keyword.column, str(var), iterable, body)
+        return n.ForEach(
+            keyword.line, keyword.column, str(var), iterable, body,
+            var_line=var.line, var_column=var.column,
+        )  # fmt: skip
 
     def foreach_index(self, children):
         keyword, _each, word, var, _in, iterable, body = children
@@ -167,8 +170,9 @@ class TreeBuilder(Transformer):
                 f"Expecting 'in' or 'index' after 'for each' but found '{word}'",
             )
         return n.ForEach(
-            keyword.line, keyword.column, str(var), iterable, body, index=True
-        )
+            keyword.line, keyword.column, str(var), iterable, body, index=True,
+            var_line=var.line, var_column=var.column,
+        )  # fmt: skip
 
     def break_stmt(self, children):
         return n.Break(children[0].line, children[0].column)

@@ -43,6 +43,13 @@ ZOHO_SYSTEM_VARIABLES = {"loginuser", "loginuserid", "adminuser", "adminuserid",
 # The date-time variables of Zoho's function list, unless the script assigns them.
 DATE_VARIABLES = {"now": "currenttime", "today": "currentdate"}
 CATCH_FIELDS = {"message", "lineno"}
+# Deluge's reserved words, which its keyword page restricts from use as
+# variable names (https://www.zoho.com/deluge/help/keywords.html).
+RESERVED_WORDS = frozenset({
+    "bool", "collection", "date", "else", "false", "float", "from", "if",
+    "ifnull", "in", "int", "is", "list", "map", "null", "permissions", "portal",
+    "reload", "return", "string", "thisapp", "true", "void", "zoho",
+})  # fmt: skip
 # Element types of typed lists (List:String() and the like).
 LIST_ELEMENT_TYPES = (TEXT, NUMBER, DECIMAL, BOOLEAN, DATETIME)
 # Names that only Zoho Creator scripts have, and what a reference through
@@ -198,6 +205,11 @@ class Checker:
 
     def statement(self, stmt, loop_depth: int) -> None:
         cls = type(stmt)
+        if cls is n.Assign or cls is n.AugAssign:
+            self.check_variable_name(stmt, stmt.name)
+        elif cls is n.ForEach:
+            where = n.Name(stmt.var_line, stmt.var_column, stmt.var)
+            self.check_variable_name(where, stmt.var)
         if cls is n.Assign:
             self.expression(stmt.value)
             self.defined.add(stmt.name)
@@ -231,6 +243,9 @@ class Checker:
             self.defined.add(stmt.var)
             self.block(stmt.body, loop_depth + 1)
         elif cls is n.Try:
+            self.check_variable_name(
+                n.Name(stmt.var_line, stmt.var_column, stmt.var), stmt.var
+            )
             self.block(stmt.body, loop_depth)
             self.defined.add(stmt.var)
             self.catch_vars.add(stmt.var)
@@ -245,6 +260,14 @@ class Checker:
                 f"'{stmt.construct}' is a Zoho Creator statement and is not "
                 "available in this product",
                 SYNTAX,
+            )
+
+    def check_variable_name(self, node, name: str) -> None:
+        if name.lower() in RESERVED_WORDS:
+            self.report(
+                node,
+                f"'{name}' is a reserved word in Deluge and cannot be a variable "
+                f"name; rename the variable, for example to '{name}Value'",
             )
 
     def check_return(self, stmt: n.Return) -> None:

@@ -221,6 +221,8 @@ class ForEach(Node):
     iterable: Node
     body: list
     index: bool = False
+    var_line: int = 0
+    var_column: int = 0
 
 
 @dataclass

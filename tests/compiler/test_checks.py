@@ -261,3 +261,21 @@ def test_index_operator_on_variable():
         "an element or a key"
     )
     assert found[1].message.startswith("'Leads[...]' is a Zoho Creator record query")
+
+
+def test_reserved_words_as_variable_names():
+    source = (
+        "date = zoho.currentdate;\nfor each map in {1}\n{\n    info 1;\n}\n"
+        "try\n{\n    x = 1;\n}\ncatch (string)\n{\n    info 2;\n}\nList += 1;"
+    )
+    found = [d for d in errors(source) if "reserved word" in d.message]
+    assert where(found) == [(1, 1), (2, 10), (10, 8), (14, 1)]
+    assert found[0].message == (
+        "'date' is a reserved word in Deluge and cannot be a variable name; "
+        "rename the variable, for example to 'dateValue'"
+    )
+
+
+def test_words_near_reserved_ones_are_names():
+    source = "dateValue = 1;\neach = 2;\nindex = 3;\nlists = 4;\ninfo each + index;"
+    assert errors(source) == []

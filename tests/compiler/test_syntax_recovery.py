@@ -138,8 +138,8 @@ def test_else_if_after_statement_between():
     assert found[0].message.startswith("'else' without a matching 'if'")
 
 
-def test_variable_named_else_still_allowed():
-    assert compile_function("else = 1;\ninfo else;").ok
+def test_variable_named_else_is_no_stray_else():
+    assert syntax_errors("else = 1;\ninfo else;") == []
 
 
 def test_while_loop_rejected_with_hint():
