@@ -63,6 +63,10 @@ class SyntaxProblem:
 
 # Statements of other languages that scripts try: `while (...) {`.
 _NO_SUCH_STATEMENTS = ("while", "switch", "do", "finally", "elseif")
+# Return types that start a function definition.
+_RETURN_TYPES = {"void", "string", "text", "int", "bigint", "long", "float",
+                 "decimal", "bool", "boolean", "date", "datetime", "map", "list",
+                 "collection"}  # fmt: skip
 # `a and b`, `a or b`: word forms Deluge has as `&&` and `||`.
 _WORD_OPERATORS = {"and": "&&", "or": "||"}
 
@@ -74,6 +78,14 @@ def _word(value) -> str | None:
     if value.__class__ is n.Call or value.__class__ is n.Name:
         return value.name.lower()
     return None
+
+
+def _is_functions(value) -> bool:
+    """Tell whether ``value`` is the function definitions parsed so far."""
+    if value.__class__ is n.FunctionDef:
+        return True
+    children = getattr(value, "children", None)
+    return bool(children) and children[0].__class__ is n.FunctionDef
 
 
 def _after_dot(values: list) -> bool:
@@ -272,6 +284,14 @@ class _Recovery:
         )
         if previous is None:
             return problem
+        if expected == [END, "NAME"] and token.type != "NAME":
+            # After a function definition only another one may follow.
+            problem.hint = "outside function"
+            return problem
+        if len(self.values) == 2 and _is_functions(self.values[0]):
+            problem.hint = "outside function"
+            problem.line, problem.column = previous.line, previous.column
+            return problem
         start = self._statement_start()
         word = _word(start)
         kind = token.type
@@ -287,6 +307,19 @@ class _Recovery:
             problem.line, problem.column = start.line, start.column
         elif previous.type == "FOR" and kind == "LPAR":
             problem.hint = "c for"
+            problem.line, problem.column = previous.line, previous.column
+        elif (
+            kind == "NAME"
+            and start is previous
+            and previous.type == "NAME"
+            and previous.value.lower() in _RETURN_TYPES
+        ):
+            # `map helper(...) {` after statements of a bare body, or
+            # `string name = "x";` there.
+            after = self._next_char(token)
+            problem.hint = "declaration" if after == "=" else "late function"
+            problem.start = previous
+            problem.previous = token
             problem.line, problem.column = previous.line, previous.column
         elif (
             kind == "EQUAL"
@@ -332,6 +365,13 @@ class _Recovery:
             problem.hint = "incomplete"
             problem.line, problem.column = _end_of(previous)
         return problem
+
+    def _next_char(self, token) -> str:
+        """Return the first non-space character after ``token`` in the text."""
+        lines = self.text.split("\n")
+        line = lines[token.line - 1] if token.line <= len(lines) else ""
+        rest = line[token.column - 1 + len(token.value) :].lstrip()
+        return rest[:1]
 
     def _in_condition(self) -> bool:
         """Tell whether the parser is inside the parentheses after an `if`."""

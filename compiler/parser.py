@@ -120,6 +120,10 @@ _HINTS = {
     "'catch' block",
     "c for": "Deluge has no C-style 'for' loop; write 'for each item in list' "
     "or 'for each index i in list'",
+    "outside function": "Statement outside a function: a script that defines "
+    "functions must keep every statement inside a function body",
+    "late function": "A function definition cannot follow statements: write "
+    "the script as a body only, or put every statement inside a function",
     "chained assignment": "Unexpected token found '=': Deluge assigns one "
     "variable per statement; write each assignment as its own statement",
     "member assignment": "Unexpected token found '=': Deluge assigns only to "

@@ -230,3 +230,25 @@ def test_elseif_written_as_one_word():
     found = syntax_errors(source)
     assert [(d.line, d.column) for d in found] == [(3, 1)]
     assert found[0].message == "'elseif' is not a Deluge keyword; write 'else if'"
+
+
+def test_statement_after_function_definitions():
+    source = "map f(map m)\n{\n    return m;\n}\ninfo 1;"
+    found = syntax_errors(source)
+    assert [(d.line, d.column) for d in found] == [(5, 1)]
+    assert found[0].message.startswith("Statement outside a function")
+    source = "map f(map m)\n{\n    return m;\n}\nx.put(1);"
+    assert [(d.line, d.column) for d in syntax_errors(source)] == [(5, 1)]
+
+
+def test_function_definition_after_statements():
+    source = "info 1;\nmap f(map m)\n{\n    return m;\n}"
+    found = syntax_errors(source)
+    assert [(d.line, d.column) for d in found] == [(2, 1)]
+    assert found[0].message.startswith("A function definition cannot follow")
+
+
+def test_typed_declaration_after_statements():
+    found = syntax_errors('x = 1;\nstring s = "a";')
+    assert [(d.line, d.column) for d in found] == [(2, 1)]
+    assert found[0].message.endswith("write 's = ...' without 'string'")
