@@ -55,6 +55,8 @@ LIST_ELEMENT_TYPES = (TEXT, NUMBER, DECIMAL, BOOLEAN, DATETIME)
 # Names that only Zoho Creator scripts have, and what a reference through
 # them reads: `input.Email` reads a form field, `thisapp.ns.fn()` calls a
 # function of the application.
+# Functions that only Zoho Creator pages and forms have.
+CREATOR_FUNCTIONS = {"openurl"}
 CREATOR_NAMES = {"input": "(a form field)", "thisapp": "(an application function)"}
 LANGUAGE_FUNCTIONS = {"ifnull": (2, 2), "map": (0, 1), "list": (0, 1),
                       "collection": (0, None)}  # fmt: skip
@@ -526,6 +528,13 @@ class Checker:
             self.report(
                 expr,
                 f"{unavailable_zoho_name(expr.name)} is not available in this product",
+            )
+            return
+        if by_type is None and lowered in CREATOR_FUNCTIONS:
+            self.report(
+                expr,
+                f"'{expr.name}' is a Zoho Creator function and is not available "
+                "in this product",
             )
             return
         if by_type is None:

@@ -63,6 +63,10 @@ class SyntaxProblem:
 
 # Statements of other languages that scripts try: `while (...) {`.
 _NO_SUCH_STATEMENTS = ("while", "switch", "do", "finally", "elseif")
+# Statements of Zoho Creator forms, by their first word, as named in errors.
+_CREATOR_STATEMENTS = {"cancel": "cancel submit", "hide": "hide", "show": "show",
+                       "enable": "enable", "disable": "disable",
+                       "delete": "delete from"}  # fmt: skip
 # Return types that start a function definition.
 _RETURN_TYPES = {"void", "string", "text", "int", "bigint", "long", "float",
                  "decimal", "bool", "boolean", "date", "datetime", "map", "list",
@@ -295,6 +299,27 @@ class _Recovery:
         start = self._statement_start()
         word = _word(start)
         kind = token.type
+        values = self.values
+        second_word = (values[-1] is start and kind == "NAME") or (
+            len(values) >= 2
+            and values[-2] is start
+            and values[-1] is previous
+            and previous.type == "NAME"
+        )
+        if word in _CREATOR_STATEMENTS and second_word:
+            # `cancel submit;`, `hide Field;`, `delete from Form[...]`
+            problem.hint = "creator statement"
+            problem.start = _CREATOR_STATEMENTS[word]
+            problem.line, problem.column = start.line, start.column
+            return problem
+        if (
+            kind == "NAME"
+            and token.value.lower() in ("sort", "range")
+            and previous.type == "RSQB"
+        ):
+            # `Form[criteria] sort by Field` or `... range from 1 to 10`
+            problem.hint = "creator query"
+            return problem
         if _word(previous) == "else" and previous.type == "NAME" and start is previous:
             # `else` at the start of a statement: no `if` block ends before it.
             problem.hint = "stray else"
@@ -327,7 +352,9 @@ class _Recovery:
             and start.type == "NAME"
             and previous.type == "NAME"
             and start is not previous
-            and self.values[-2:] == [start, previous]
+            and len(values) >= 2
+            and values[-2] is start
+            and values[-1] is previous
         ):
             # `string name = "x";`: a typed declaration, as in Java.
             problem.hint = "declaration"

@@ -153,6 +153,16 @@ def _describe(problem: SyntaxProblem) -> str:
             "Improper statement: missing ';' at the end of the line "
             f"(expecting ';' but {after})"
         )
+    if problem.hint == "creator statement":
+        return (
+            f"'{problem.start}' is a Zoho Creator statement and is not "
+            "available in this product"
+        )
+    if problem.hint == "creator query":
+        return (
+            f"'{token} ...' belongs to a Zoho Creator record query, which is not "
+            "available in this product"
+        )
     if problem.hint == "for each word":
         return (
             f"Expecting 'in' or 'index' after 'for each' but found '{problem.previous}'"

@@ -142,6 +142,36 @@ def test_creator_only_statements():
     assert all("Zoho Creator" in d.message for d in found)
 
 
+def test_creator_form_statements_named():
+    source = (
+        "x = 1;\ncancel submit;\nhide Notes;\ndelete from Orders[ID == x];\n"
+        'openUrl("https://a.test/", "new window");'
+    )
+    found = errors(source)
+    assert where(found) == [(2, 1), (3, 1), (4, 1)]
+    assert found[0].message == (
+        "'cancel submit' is a Zoho Creator statement and is not available in "
+        "this product"
+    )
+    assert found[1].message.startswith("'hide' is a Zoho Creator statement")
+    assert found[2].message.startswith("'delete from' is a Zoho Creator statement")
+    found = errors('openUrl("https://a.test/", "new window");')
+    assert found[0].message == (
+        "'openUrl' is a Zoho Creator function and is not available in this product"
+    )
+
+
+def test_creator_query_clauses_named():
+    source = 'for each r in Orders[Status == "Open"] sort by Added_Time desc\n{\n}'
+    found = errors(source)
+    assert where(found) == [(1, 40)]
+    assert found[0].message.startswith("'sort ...' belongs to a Zoho Creator")
+
+
+def test_creator_words_as_variables():
+    assert errors("hide = 1;\nshow = hide + 1;\ninfo show;") == []
+
+
 def test_nesting_deeper_than_cap():
     source = "x = " + "(" * 150 + "1" + ")" * 150 + ";"
     found = errors(source)
