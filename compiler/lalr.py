@@ -384,8 +384,9 @@ class _Recovery:
             problem.hint = token.value.lower()
         elif "SEMICOLON" in expected:
             line, column = _end_of(previous)
-            if kind == END or token.line > line:
-                # The `;` is missing at the end of the line before the token.
+            if kind == END or token.line > line or kind == "RBRACE":
+                # The `;` is missing at the end of the line before the token,
+                # or before the `}` that closes the block.
                 problem.hint = "missing semicolon"
                 problem.line, problem.column = line, column
         elif kind == END:

@@ -144,6 +144,8 @@ def _describe(problem: SyntaxProblem) -> str:
         return f"Unexpected character found '{problem.char}'"
     found = "'<EOF>'" if token.type == END else f"'{token}'"
     if problem.hint == "missing semicolon":
+        if token.line == problem.line and token.type != END:
+            return f"Improper statement: missing ';' before {found}"
         after = (
             "the script ends"
             if token.type == END

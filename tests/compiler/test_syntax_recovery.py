@@ -252,3 +252,9 @@ def test_typed_declaration_after_statements():
     found = syntax_errors('x = 1;\nstring s = "a";')
     assert [(d.line, d.column) for d in found] == [(2, 1)]
     assert found[0].message.endswith("write 's = ...' without 'string'")
+
+
+def test_missing_semicolon_before_closing_brace():
+    found = syntax_errors("x = 1;\nif (x > 0) { x = 2 }\ninfo x;")
+    assert [(d.line, d.column) for d in found] == [(2, 19)]
+    assert found[0].message == "Improper statement: missing ';' before '}'"
