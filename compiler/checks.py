@@ -487,9 +487,16 @@ class Checker:
         elif not any(parameter_key(p.key) == "url" for p in expr.params):
             self.report(expr, "'invokeurl' needs a 'url' parameter")
         else:
-            problem = parameter_key_problem([p.key for p in expr.params])
+            keys = [p.key for p in expr.params]
+            problem = parameter_key_problem(keys)
             if problem is not None:
-                self.report(expr, problem)
+                # Point at the first key line that makes the list invalid.
+                wrong = next(
+                    param
+                    for count, param in enumerate(expr.params, 1)
+                    if parameter_key_problem(keys[:count]) is not None
+                )
+                self.report(wrong, problem)
 
     def check_call(self, expr: n.Call) -> None:
         lowered = expr.name.lower()

@@ -78,3 +78,20 @@ def test_keys_with_spaces():
     )
     assert result.ok
     assert "content type" in task_params(result)
+
+
+def test_unknown_key_reported_at_its_line():
+    source = 'r = invokeurl\n[\n    url: "https://a.test/"\n    method: POST\n];'
+    found = compile_function(source).errors
+    assert [(d.line, d.column) for d in found] == [(4, 5)]
+    assert "unknown parameter 'method'" in found[0].message
+
+
+def test_repeated_key_reported_at_second_line():
+    source = (
+        'r = invokeurl\n[\n    url: "https://a.test/"\n    type: GET\n'
+        "    Type: POST\n];"
+    )
+    found = compile_function(source).errors
+    assert [(d.line, d.column) for d in found] == [(5, 5)]
+    assert "'type' is given twice" in found[0].message
