@@ -293,6 +293,8 @@ class _Recovery:
             )
             del stack[keep + 1 :]
             del self.values[keep:]
+            # The tokens of the broken statement are gone from the stack.
+            self.shifted = None
             self.skipping = True
             try:
                 pending = self._skip(stream, first, open_literals)

@@ -83,7 +83,7 @@ def name_mistake(problem, recovery) -> None:
     word = _word(start)
     kind = token.type
     values = recovery.values
-    second_word = (values[-1] is start and kind == "NAME") or (
+    second_word = (values and values[-1] is start and kind == "NAME") or (
         len(values) >= 2
         and values[-2] is start
         and values[-1] is previous

@@ -258,3 +258,15 @@ def test_missing_semicolon_before_closing_brace():
     found = syntax_errors("x = 1;\nif (x > 0) { x = 2 }\ninfo x;")
     assert [(d.line, d.column) for d in found] == [(2, 19)]
     assert found[0].message == "Improper statement: missing ';' before '}'"
+
+
+def test_error_right_after_recovery_has_no_crash():
+    # After recovery empties the value stack, the next error has no
+    # statement to name; these token soups once raised IndexError.
+    for source in (
+        "% string ; m for .clean(1) else throw ; % do switch else else - GET",
+        "void g() - ; , + invokeurl : map == and string from 1 else thisapp",
+    ):
+        found = syntax_errors(source)
+        assert found
+        assert all(d.line >= 1 and d.column >= 1 for d in found)
