@@ -1,4 +1,4 @@
-"""Name the mistake behind a syntax error, for messages that say what to write.
+"""Name the mistake behind a syntax error, so the message can give the fix.
 
 ``compiler.lalr`` calls ``name_mistake`` with each syntax error it finds.
 The function sets ``problem.hint`` (a key of ``compiler.parser._HINTS``) and
