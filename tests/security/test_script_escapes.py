@@ -64,8 +64,9 @@ def test_dunder_names_are_plain_variables():
     assert run_ok(source).output == 6
 
 
-# ``info`` is a Deluge keyword, so it cannot be a variable name at all.
-SHADOW_NAMES = sorted(set(HELPERS) - {"info"}) + [
+# ``info`` is a Deluge keyword, and ``Collection`` a reserved word, so
+# neither can be a variable name at all.
+SHADOW_NAMES = sorted(set(HELPERS) - {"info", "Collection"}) + [
     "ctx", "deluge_main", "deluge_parameters", "deluge_function_names", "len",
     "range", "__builtins__",
 ]  # fmt: skip
