@@ -87,9 +87,7 @@ class FunctionLowering(ExpressionLowering):
             py.place(ast.arg("v_" + p.name), (p.line, max(p.column - 1, 0)))
             for p in function.params
         ]
-        body = self.typed_arguments() + self.block(
-            function.body, extra=0, entry=True
-        )
+        body = self.typed_arguments() + self.block(function.body, extra=0, entry=True)
         body.append(py.place(ast.Return(py.const(None, at)), self._last_line()))
         arguments = ast.arguments([], args, None, [], [], None, [])
         node = ast.FunctionDef(python_name, arguments, body, [], None)

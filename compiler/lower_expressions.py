@@ -415,10 +415,6 @@ def _literal_equality(op, left, right, literal, at):
     """
     cls = type(literal)
     if cls is n.Null or cls is n.Boolean:
-        if isinstance(left, ast.Constant) and isinstance(right, ast.Constant):
-            # `"a" != null`: Python warns on `is` with a str or number
-            # constant, so the runtime helper compares two constants.
-            return py.call(_COMPARE[op], at, left, right)
         return py.compare(left, ast.Is() if op == "==" else ast.IsNot(), right, at)
     if cls is n.Text or literal.value not in (0, 1):
         return py.compare(left, _PY_COMPARE[op](), right, at)
