@@ -64,7 +64,7 @@ class FunctionLowering(ExpressionLowering):
         # direct Python operations; types derived from literals do. Some
         # built-ins return null despite their declared result type (getPrefix,
         # average), so those types only choose checks that null also passes.
-        self.results = frozenset(module.globals_by_name)
+        self.results = module.result_names
         self.types = _known(infer_variables(function, {}, None, True), params)
         self.result_types = _known(
             infer_variables(function, {}, self.results, True), params
@@ -265,6 +265,8 @@ class ModuleLowering:
     ):
         # Deluge name (lower case) -> Python function name, for global functions.
         self.globals_by_name = globals_by_name or {}
+        # Built once: a module may define thousands of functions.
+        self.result_names = frozenset(self.globals_by_name)
         # False only in benchmarks that measure the cost of the counter.
         self.count_statements = count_statements
         self.blocking = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,30 @@ UTC = ZoneInfo("UTC")
 DEFAULT_LIMITS = Limits()
 # Statements between two wall-time checks in generated code.
 TICK_INTERVAL = 200
+# The context of the run on each thread, for helpers called without one.
+_running = threading.local()
+
+
+def enter_run(ctx: ExecutionContext) -> ExecutionContext | None:
+    """Make ``ctx`` the running context of this thread; return the previous one."""
+    previous = getattr(_running, "ctx", None)
+    _running.ctx = ctx
+    return previous
+
+
+def leave_run(previous: ExecutionContext | None) -> None:
+    _running.ctx = previous
+
+
+def check_running_deadline() -> None:
+    """Check the wall-time limit of the run on this thread, if any.
+
+    Operators get no context, so ``==`` on two large lists calls this after
+    comparing them, as built-ins check their context when they return.
+    """
+    ctx = getattr(_running, "ctx", None)
+    if ctx is not None and time.monotonic() > ctx.deadline:
+        ctx.check_deadline()
 
 
 class ExecutionContext:

@@ -136,6 +136,9 @@ def invoke_url(ctx, params: dict) -> object:
 
 def build_request(ctx, params: dict, task: str) -> OutboundRequest:
     """Turn invokeurl parameters into an ``OutboundRequest``; ``task`` names it."""
+    for value in params.values():
+        # Every parameter becomes text or JSON, so none may be longer.
+        check_rendered_size(value, ctx.limits.text_length)
     url = params.get("url")
     if url is None or (type(url) is str and not url.strip()):
         raise DelugeError(f"{task}: the url parameter is missing or empty")

@@ -78,6 +78,7 @@ def info(ctx, value: object) -> None:
     else:
         text = to_text(value)
         size = len(text.encode("utf-8")) + 1
+        ctx.check_deadline()
     if ctx.info_bytes + size > ctx.limits.info_bytes:
         if ctx.info_bytes <= ctx.limits.info_bytes:
             ctx.info_lines.append(
@@ -104,6 +105,9 @@ def concat(ctx, *parts: object) -> str:
             continue
         if cls in CONTAINERS:
             check_rendered_size(part, limit)
+            texts.append(to_text(part))
+            ctx.check_deadline()
+            continue
         texts.append(to_text(part))
     text = "".join(texts)
     if len(text) > limit:
@@ -158,7 +162,9 @@ def make_list(ctx, *args: object) -> list:
         raise DelugeError(f"List() expects at most 1 argument but got {len(args)}")
     (value,) = args
     if type(value) is str:
-        return value.split(",") if value else []
+        items = value.split(",") if value else []
+        ctx.check_size(len(items))
+        return items
     if isinstance(value, list):
         return list(value)
     if type(value) is Collection:
@@ -237,9 +243,11 @@ def typed_list(ctx, type_text: str, *args: object) -> TypedList:
     for arg in args:
         items.extend(iterate(arg) if isinstance(arg, (list, Collection)) else [arg])
     ctx.check_size(len(items))
-    return TypedList(
+    result = TypedList(
         element_type, [convert_element(ctx, element_type, i) for i in items]
     )
+    ctx.check_deadline()
+    return result
 
 
 def convert_element(ctx, element_type: str, value: object) -> object:

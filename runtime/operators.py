@@ -9,6 +9,7 @@ by zero is a catchable runtime error.
 
 from __future__ import annotations
 
+from runtime.context import check_running_deadline
 from runtime.errors import DelugeError
 from runtime.text import to_text
 from runtime.value_size import check_rendered_size, preview
@@ -164,7 +165,9 @@ def equals(left: object, right: object) -> bool:
     if lt is Collection or rt is Collection:
         left, right = _storage(left, right), _storage(right, left)
     if isinstance(left, (list, dict)) and isinstance(right, (list, dict)):
-        return _deep_equals(left, right)
+        result = _deep_equals(left, right)
+        check_running_deadline()
+        return result
     if (lt is int or lt is float) and (rt is int or rt is float):
         return left == right
     if lt is not rt:

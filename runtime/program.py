@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from runtime.context import UTC, ExecutionContext
+from runtime.context import UTC, ExecutionContext, enter_run, leave_run
 from runtime.dispatch import bind_methods
 from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
@@ -87,6 +87,18 @@ class Program:
         values = self._argument_values(arguments)
         result = RunResult()
         started = time.perf_counter()
+        previous = enter_run(ctx)
+        try:
+            self._execute(ctx, values, return_type, result)
+        finally:
+            leave_run(previous)
+        result.duration_ms = (time.perf_counter() - started) * 1000.0
+        result.info = ctx.info_lines
+        result.statements = ctx.statements
+        return result
+
+    def _execute(self, ctx, values: list, return_type, result: RunResult) -> None:
+        """Run the main function and record its value or error in ``result``."""
         try:
             value = self.main(ctx, *values)
             value = check_return_type(value, return_type)
@@ -133,10 +145,6 @@ class Program:
                 f"the details (Line no: {line})"
             )
             result.line = line
-        result.duration_ms = (time.perf_counter() - started) * 1000.0
-        result.info = ctx.info_lines
-        result.statements = ctx.statements
-        return result
 
     def _argument_values(self, arguments) -> list:
         if arguments is None:

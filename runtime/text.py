@@ -18,7 +18,16 @@ import json
 import math
 from decimal import Decimal
 
+from runtime.limits import Limits
+from runtime.value_size import check_rendered_size
 from runtime.values import Collection, DelugeFile, ListKey, TypedList
+
+# Callers with a context check a list or map against their text-length limit
+# before rendering it. This ceiling bounds the rest: a value that shares an
+# inner list at many places renders as exponentially long text, so no
+# rendering may start before its size is known.
+TEXT_CEILING = Limits().response_bytes
+_CONTAINERS = (list, TypedList, ListKey, dict, Collection)
 
 
 def format_decimal(value: float) -> str:
@@ -54,14 +63,13 @@ def to_text(value: object) -> str:
         return "null"
     if cls is float:
         return format_decimal(value)  # type: ignore[arg-type]
-    if cls is list or cls is TypedList or cls is ListKey:
+    if cls in _CONTAINERS:
+        _check_ceiling(value)
+        if cls is Collection:
+            value = value.items  # type: ignore[union-attr]
+        if type(value) is dict:
+            return _json(value)
         return ",".join(_element_text(item) for item in value)  # type: ignore[union-attr]
-    if cls is dict:
-        return json_text(value)
-    if cls is Collection:
-        if isinstance(value.items, dict):  # type: ignore[union-attr]
-            return json_text(value.items)  # type: ignore[union-attr]
-        return ",".join(_element_text(item) for item in value.items)  # type: ignore[union-attr]
     if cls is DelugeFile:
         return value.name  # type: ignore[union-attr]
     to_text_method = _datetime_text(value)
@@ -70,9 +78,13 @@ def to_text(value: object) -> str:
     raise TypeError(f"not a Deluge value: {cls.__name__}")
 
 
+def _check_ceiling(value: object) -> None:
+    check_rendered_size(value, TEXT_CEILING)
+
+
 def _element_text(item: object) -> str:
     if isinstance(item, (dict, list, Collection, ListKey)):
-        return json_text(item)
+        return _json(item)
     return to_text(item)
 
 
@@ -102,4 +114,9 @@ def to_json_value(value: object) -> object:
 
 def json_text(value: object) -> str:
     """Render a value as compact JSON text, keeping map key order."""
+    _check_ceiling(value)
+    return _json(value)
+
+
+def _json(value: object) -> str:
     return json.dumps(to_json_value(value), separators=(",", ":"), ensure_ascii=False)

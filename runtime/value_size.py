@@ -11,10 +11,10 @@ walk after it is bounded by the limit.
 from __future__ import annotations
 
 from runtime.errors import LimitExceeded
-from runtime.values import Collection, TypedList, type_name
+from runtime.values import Collection, ListKey, TypedList, type_name
 
 # Types whose text is built from their elements.
-CONTAINERS = (list, TypedList, dict, Collection)
+CONTAINERS = (list, TypedList, ListKey, dict, Collection)
 # Characters of a value shown in an error message.
 PREVIEW_CHARACTERS = 40
 

@@ -10,7 +10,7 @@ for COLLECTION, so the call follows the collection's kind.
 from __future__ import annotations
 
 from runtime.builtins import lists, maps
-from runtime.builtins.lists import equality_key, find_index
+from runtime.builtins.lists import find_index
 from runtime.builtins.support import describe, int_arg, register
 from runtime.errors import DelugeError
 from runtime.operators import equals
@@ -314,9 +314,4 @@ def intersect(ctx, collection, other):
             for key, value in collection.items.items()
             if key in theirs and equals(theirs[key], value)
         }
-    wanted = {equality_key(value) for value in lists.elements_of(other, "intersect")}
-    return [
-        item
-        for item in lists.distinct(ctx, collection.items)
-        if equality_key(item) in wanted
-    ]
+    return lists.common(collection.items, lists.elements_of(other, "intersect"))

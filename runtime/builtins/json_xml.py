@@ -361,8 +361,14 @@ def _xml_root(ctx, text: str) -> ElementTree.Element:
     if stripped.startswith("<"):
         try:
             return SafeElementTree.fromstring(stripped)
-        except (ElementTree.ParseError, DefusedXmlException) as error:
+        except ElementTree.ParseError as error:
             raise DelugeError(f"executeXPath: invalid XML: {error}") from None
+        except DefusedXmlException:
+            # Its text is the repr of a Python exception; say what is refused.
+            raise DelugeError(
+                "executeXPath: invalid XML: a DTD, entity declarations and "
+                "external references are not supported"
+            ) from None
     return _json_to_xml(parse_json(ctx, text))
 
 

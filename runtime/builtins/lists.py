@@ -72,34 +72,63 @@ def find_index(items, value, reverse: bool = False) -> int:
     return -1
 
 
-def equality_key(value) -> object:
-    """Return a hashable key under which values equal by ``==`` collide.
+_IN_PROGRESS = object()
 
-    Used by ``distinct`` and ``intersect`` so they stay linear on long lists.
+
+class EqualityKeys:
+    """Hashable keys under which values equal by ``==`` collide, for one call.
+
+    Used by ``distinct``, ``intersect`` and ``removeAll`` so they stay linear
+    on long lists. Each distinct list or map gets a number once, from the
+    keys of its elements, and its key is that number. So a value that holds
+    the same inner list at many places costs as much as its distinct lists,
+    not its expanded size, and hashing a key never walks nested tuples. A
+    list that contains itself is keyed by its identity where it recurs.
     """
-    kind = type(value)
-    if kind is bool:
-        return ("BOOLEAN", value)
-    if kind is int or kind is float:
-        return ("NUMBER", value)
-    if kind is str:
-        return ("TEXT", value)
-    if value is None:
-        return ("NULL",)
-    if kind is list or kind is TypedList or kind is ListKey:
-        return ("LIST", tuple(equality_key(item) for item in value))
-    if kind is dict:
-        # Maps are equal whatever the order of their keys.
-        return (
-            "MAP",
-            frozenset((equality_key(k), equality_key(v)) for k, v in value.items()),
-        )
-    if kind is Collection:
-        return equality_key(value.items)
-    if kind is DateTime:
-        # A date equals the same instant with a time (as ``==`` compares them).
-        return ("DATETIME", value)
-    return (type_name(value), render(value))
+
+    def __init__(self):
+        self._numbers: dict[int, object] = {}
+        self._structures: dict[tuple, int] = {}
+
+    def key(self, value) -> object:
+        kind = type(value)
+        if kind is bool:
+            return ("BOOLEAN", value)
+        if kind is int or kind is float:
+            return ("NUMBER", value)
+        if kind is str:
+            return ("TEXT", value)
+        if value is None:
+            return ("NULL",)
+        if kind is Collection:
+            value = value.items
+            kind = type(value)
+        if kind is list or kind is TypedList or kind is ListKey or kind is dict:
+            return ("VALUE", self._number(value))
+        if kind is DateTime:
+            # A date equals the same instant with a time (as ``==`` compares them).
+            return ("DATETIME", value)
+        return (type_name(value), render(value))
+
+    def _number(self, container) -> object:
+        identity = id(container)
+        number = self._numbers.get(identity)
+        if number is _IN_PROGRESS:
+            return ("SELF", identity)
+        if number is not None:
+            return number
+        self._numbers[identity] = _IN_PROGRESS
+        key = self.key
+        if type(container) is dict:
+            structure: tuple = (
+                "MAP",
+                frozenset((key(k), key(v)) for k, v in container.items()),
+            )
+        else:
+            structure = ("LIST", tuple(key(item) for item in container))
+        number = self._structures.setdefault(structure, len(self._structures))
+        self._numbers[identity] = number
+        return number
 
 
 @register(L, "get", min_args=1, forms=METHOD, returns=None)
@@ -153,8 +182,9 @@ def remove_element(ctx, items, value):
 @register(L, "removeAll", min_args=1, forms=METHOD, returns=None)
 def remove_all(ctx, items, other):
     """Remove every element that is equal to an element of ``other``."""
-    unwanted = {equality_key(value) for value in elements_of(other, "removeAll")}
-    items[:] = [item for item in items if equality_key(item) not in unwanted]
+    key = EqualityKeys().key
+    unwanted = {key(value) for value in elements_of(other, "removeAll")}
+    items[:] = [item for item in items if key(item) not in unwanted]
 
 
 @register(L, "clear", forms=METHOD, returns=None)
@@ -222,12 +252,16 @@ def sort(ctx, items, ascending=True):
 @register(L, "distinct", forms=METHOD, returns=LIST)
 def distinct(ctx, items):
     """Return the first occurrence of each value, in order."""
+    return _distinct(items, EqualityKeys().key)
+
+
+def _distinct(items, key):
     seen = set()
     result = []
     for item in items:
-        key = equality_key(item)
-        if key not in seen:
-            seen.add(key)
+        item_key = key(item)
+        if item_key not in seen:
+            seen.add(item_key)
             result.append(item)
     return TypedList(items.element_type, result) if type(items) is TypedList else result
 
@@ -256,5 +290,11 @@ def sub_list(ctx, items, start, end=None, name="subList"):
 @register(L, "intersect", min_args=1, forms=METHOD, returns=LIST)
 def intersect(ctx, items, other):
     """Return the receiver's distinct elements that ``other`` also contains."""
-    wanted = {equality_key(value) for value in elements_of(other, "intersect")}
-    return [item for item in distinct(ctx, items) if equality_key(item) in wanted]
+    return common(items, elements_of(other, "intersect"))
+
+
+def common(items, others) -> list:
+    """Return the distinct elements of ``items`` that are equal to one of ``others``."""
+    key = EqualityKeys().key
+    wanted = {key(value) for value in others}
+    return [item for item in _distinct(items, key) if key(item) in wanted]
