@@ -325,6 +325,20 @@ SCRIPT_ATTACKS = {
         '{"a": "b"}',
         "Function '__class__' is not applicable to a TEXT value (Line no: 3)",
     ),
+    "XML entity declaration": (
+        'x = 1;\nreturn text.executeXPath("/l");',
+        '<!DOCTYPE l [<!ENTITY a "b">]><l>&a;</l>',
+        (
+            "executeXPath: invalid XML: a DTD, entity declarations and external "
+            "references are not supported (Line no: 2)"
+        ),
+    ),
+    "list of a long text": (
+        's = text.leftPad(200000).replaceAll(" ", ",");\nl = List(s);\n'
+        "return l.size();",
+        ",",
+        "Execution limit exceeded: collection size (100000 elements) (Line no: 2)",
+    ),
     "self-containing list": (
         "l = List();\nl.add(l);\nreturn l;",
         "x",

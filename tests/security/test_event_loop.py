@@ -24,6 +24,14 @@ SLOW_SCRIPT = (
     'for each a in l\n{\n    t = s.toUpperCase();\n}\nreturn "done";'
 )
 
+# A loop of calls that each take milliseconds on a list of 100,000 texts.
+LIST_SCRIPT = (
+    'l = List();\nl.add(text);\nfor each i in {' + ", ".join(["1"] * 16) + "}\n{\n"
+    "    l.addAll(l);\n}\nl.addAll(l.subList(0, 34464));\n"
+    "for each a in {" + ", ".join(["1"] * 300) + "}\n{\n    t = l.toString();\n}\n"
+    'return "done";'
+)
+
 
 def regex_program():
     result = compile_function(REGEX_SCRIPT, parameters=[("text", "string")])
@@ -74,6 +82,7 @@ def test_slow_scripts_do_not_stall_next_request(live):
     attacks = [
         (publish(live, REGEX_SCRIPT), "a" * 48 + "b"),
         (publish(live, SLOW_SCRIPT), "x"),
+        (publish(live, LIST_SCRIPT), "x"),
     ]
     object.__setattr__(
         settings, "limits", dataclasses.replace(limits, wall_time_seconds=2.0)

@@ -441,3 +441,122 @@ def test_self_containing_lists_compare():
     result = run_ok(source)
     assert result.error is None
     assert result.output is True
+
+
+# distinct, intersect and removeAll key each distinct inner list once, so
+# the forty-level shared value above costs as much as its 41 lists.
+SHARED_MAP = (
+    'l = Map();\nl.put("a", "x");\nfor each i in ' + loop_over(40) + "\n{\n"
+    '    m = Map();\n    m.put("a", l);\n    m.put("b", l);\n    l = m;\n}\n'
+    "k = List();\nk.addAll({l, l});\n"
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix, tail, expected", [
+    (SHARED_VALUE, "k.add(l);\nreturn k.distinct().size();", 2),
+    (SHARED_VALUE, "return k.intersect(l).size();", 1),
+    (SHARED_VALUE, "k.removeAll(l);\nreturn k.size();", 0),
+    (SHARED_VALUE, "c = Collection(l, l);\nreturn c.distinct().size();", 1),
+    (SHARED_VALUE, "c = Collection(l, l);\nn = List();\nn.add(l);\n"
+     "return c.intersect(n).size();", 1),
+    (SHARED_MAP, "return k.distinct().size();", 1),
+    (SHARED_MAP, "n = List();\nn.add(l);\nreturn k.intersect(n).size();", 1),
+])  # fmt: skip
+def test_shared_inner_values_in_distinct(prefix, tail, expected):
+    started = time.monotonic()
+    result = run_ok(prefix + tail)
+    assert time.monotonic() - started < 2
+    assert result.error is None
+    assert result.output == expected
+
+
+@pytest.mark.parametrize("tail, expected", [
+    ("l.add(l);\nreturn l.distinct().size();", 1),
+    ("l.add(1);\nl.add(l);\nreturn l.distinct().size();", 2),
+    ("m = Map();\nm.put(\"self\", m);\nl.add(m);\nl.add(m);\nreturn l.distinct().size();",
+     1),
+    ("l.add(l);\nk = List();\nk.add(l);\nk.removeAll(l);\nreturn k.size();", 0),
+])  # fmt: skip
+def test_self_containing_values_in_distinct(tail, expected):
+    result = run_ok("l = List();\n" + tail)
+    assert result.error is None
+    assert result.output == expected
+
+
+def test_distinct_keeps_equal_maps_once():
+    # Maps are equal whatever their key order, as == compares them.
+    source = (
+        'a = Map();\na.put("x", 1);\na.put("y", {1, 2});\n'
+        'b = Map();\nb.put("y", {1, 2.0});\nb.put("x", 1);\n'
+        "l = List();\nl.add(a);\nl.add(b);\nreturn l.distinct().size();"
+    )
+    assert run_ok(source).output == 1
+
+
+def test_shared_value_as_invokeurl_header():
+    # The request is never built: the header text would pass the limit.
+    source = (
+        SHARED_MAP + 'h = Map();\nh.put("X-Big", l);\nr = invokeurl\n[\n'
+        '    url: "http://127.0.0.1:9/x"\n    type: GET\n    headers: h\n];\n'
+        "return 1;"
+    )
+    started = time.monotonic()
+    result = run_ok(source)
+    assert time.monotonic() - started < 2
+    assert result.limit == "text length"
+    assert result.error == limit_message("text length", "1000000 characters", 14)
+
+
+def test_list_of_text_hits_collection_limit():
+    source = 's = ",";\ns = s.leftPad(200000).replaceAll(" ", ",");\nl = List(s);\nreturn 1;'
+    result = run_ok(source)
+    assert result.limit == "collection size"
+    assert result.error == limit_message("collection size", "100000 elements", 3)
+    assert run_ok('l = List("a,b");\nreturn l.size();').output == 2
+
+
+# A list of 100,000 texts: each call below on it takes milliseconds, and the
+# statement counter checks the time only every 200 statements.
+BIG_LIST = (
+    'l = List();\nl.add("x");\nfor each i in ' + loop_over(16) + "\n{\n"
+    "    l.addAll(l);\n}\nl.addAll(l.subList(0, 34464));\n"
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("call", [
+    'x = l.indexOf("y");',
+    'x = l.contains("y");',
+    "x = l.distinct();",
+    "x = l.toString();",
+    "x = l == k;",
+    "x = List:String(l);",
+    'x = "a" + l;',
+    "info l;",
+])  # fmt: skip
+def test_slow_builtin_loop_stops_near_wall_time(call):
+    source = (
+        BIG_LIST + "k = List(l);\nfor each i in " + loop_over(300) + "\n{\n"
+        f"    {call}\n}}\nreturn 1;"
+    )
+    compiled = program(source)
+    started = time.monotonic()
+    result = compiled.run({}, limits=Limits(wall_time_seconds=0.2))
+    elapsed = time.monotonic() - started
+    assert result.limit == "wall time"
+    assert result.error == limit_message("wall time", "0.2 s", 11)
+    # Without a check after each call, the 100 calls between two statement
+    # checks took seconds.
+    assert elapsed < 1.0
+
+
+@pytest.mark.slow
+def test_many_local_functions_compile_in_linear_time():
+    # Each function used to copy the set of all function names.
+    functions = "".join(
+        f"int f{i}(int a)\n{{\n    return a;\n}}\n" for i in range(30_000)
+    )
+    source = "int main()\n{\n    return f29999(1);\n}\n" + functions
+    started = time.monotonic()
+    result = run_ok(source)
+    assert time.monotonic() - started < 20
+    assert result.output == 1

@@ -378,3 +378,96 @@ def test_limits_default_in_run():
     # The attack tests above run with the defaults of the service.
     assert Limits().statements == 5_000
     assert Limits().nested_calls == 75
+
+
+@pytest.mark.parametrize(
+    "name", ["deluge_main", "ctx", "__init__", "fn_main", "bm_0", "bf_0", "tick"]
+)
+def test_generated_name_as_local_function(name):
+    source = (
+        f"string main()\n{{\n    return {name}(1);\n}}\n"
+        f'string {name}(int x)\n{{\n    return "own " + x;\n}}'
+    )
+    result = run_ok(source)
+    assert result.error is None
+    assert result.output == "own 1"
+
+
+@pytest.mark.parametrize("name", ["ctx", "deluge_main", "__class__", "bm_0"])
+def test_generated_name_as_parameter(name):
+    outcome = attempt(
+        f"return {name} + 1;", arguments={name: 41}, parameters=[(name, "int")]
+    )
+    assert outcome.compile_errors == []
+    assert outcome.result.output == 42
+
+
+@pytest.mark.parametrize("method", ["toUpperCase", "length", "__class__", "get"])
+def test_method_without_call_is_compile_error(method):
+    outcome = attempt(f'x = "abc";\ny = x.{method};\nreturn y;')
+    message = assert_clean_failure(outcome)
+    assert outcome.compile_errors
+    assert f"'.{method}' without parentheses is not supported" in message
+
+
+@pytest.mark.parametrize("name", ["ｅｖａｌ", "ｃｔｘ", "ｏｐ_add", "＿＿import＿＿"])
+def test_fullwidth_identifier_is_rejected(name):
+    # Python would fold these to ASCII names (NFKC); Deluge rejects them.
+    outcome = attempt(f"{name} = 1;\nreturn {name}({name});")
+    message = assert_clean_failure(outcome)
+    assert outcome.compile_errors
+    assert message.startswith(f"Unexpected character found '{name[0]}'")
+
+
+def test_unicode_line_separators_stay_text():
+    text = "a\u2028b\u2029c\x85d\x0be"
+    result = run_ok(f'x = "{text}";\u2028y = 2;\nreturn x + y;')
+    assert result.error is None
+    assert result.output == text + "2"
+
+
+@pytest.mark.parametrize("replacement, message", [
+    ("${x}", "Replacement '${x}' names no group 'x'"),
+    ("$9", "Replacement '$9' refers to group 9, but the pattern has 1 group(s)"),
+])  # fmt: skip
+def test_replacement_group_errors_are_deluge_text(replacement, message):
+    result = run_ok(f'x = "abc";\nreturn x.replaceAll("(b)", "{replacement}");')
+    assert_deluge_error(result.error)
+    assert result.error == message + " (Line no: 2)"
+
+
+@pytest.mark.parametrize("replacement, expected", [
+    ("[$1]", "a[b]c"),
+    # A backslash escapes the next character, as in Java's replaceAll.
+    ("\\\\g<0>", "ag<0>c"),
+    ("\\\\1", "a1c"),
+    ("{0.__class__}%s", "a{0.__class__}%sc"),
+])  # fmt: skip
+def test_replacement_payload_is_text(replacement, expected):
+    result = run_ok(f'x = "abc";\nreturn x.replaceAll("(b)", "{replacement}");')
+    assert result.error is None
+    assert result.output == expected
+
+
+XML_DECLARATIONS = {
+    "entity expansion": (
+        '<!DOCTYPE l [<!ENTITY a \\"aaaaaaaaaa\\">'
+        '<!ENTITY b \\"&a;&a;&a;&a;&a;&a;&a;&a;\\">]><l>&b;</l>'
+    ),
+    "external entity": (
+        '<!DOCTYPE l [<!ENTITY a SYSTEM \\"file:///etc/passwd\\">]><l>&a;</l>'
+    ),
+}
+
+
+@pytest.mark.parametrize("label", sorted(XML_DECLARATIONS))
+def test_xml_declarations_rejected_as_deluge_text(label):
+    source = f'x = "{XML_DECLARATIONS[label]}";\nreturn x.executeXPath("/l");'
+    result = run_ok(source)
+    assert_deluge_error(result.error)
+    # The parser's exception used to reach the message as a Python repr.
+    assert result.error == (
+        "executeXPath: invalid XML: a DTD, entity declarations and external "
+        "references are not supported (Line no: 2)"
+    )
+    assert run_ok('x = "<l>1</l>";\nreturn x.executeXPath("/l/text()");').output == "1"
