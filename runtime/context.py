@@ -14,6 +14,9 @@ UTC = ZoneInfo("UTC")
 DEFAULT_LIMITS = Limits()
 # Statements between two wall-time checks in generated code.
 TICK_INTERVAL = 200
+# Elements or characters from which one built-in call's work may take about
+# a millisecond; such calls check the wall-time limit when they finish.
+LARGE_WORK = 1024
 # The context of the run on each thread, for helpers called without one.
 _running = threading.local()
 
@@ -38,6 +41,12 @@ def check_running_deadline() -> None:
     ctx = getattr(_running, "ctx", None)
     if ctx is not None and time.monotonic() > ctx.deadline:
         ctx.check_deadline()
+
+
+def check_running_work(size: int) -> None:
+    """Check the wall-time limit of this thread's run after work on ``size`` items."""
+    if size >= LARGE_WORK:
+        check_running_deadline()
 
 
 class ExecutionContext:
@@ -98,6 +107,17 @@ class ExecutionContext:
         """Raise ``LimitExceeded`` once the wall-time limit has passed."""
         if time.monotonic() > self.deadline:
             raise LimitExceeded("wall time", f"{self.limits.wall_time_seconds:g} s")
+
+    def check_work(self, size: int) -> None:
+        """Check the wall-time limit after work on ``size`` elements or characters.
+
+        Generated code checks the time every 200 statements, and one call on
+        a value near the size caps can take tens of milliseconds, so a loop of
+        such calls would otherwise hold the thread for seconds past the limit
+        or the time slice. The call itself is not interrupted.
+        """
+        if size >= LARGE_WORK and time.monotonic() > self.deadline:
+            self.check_deadline()
 
     def check_text(self, text: str) -> str:
         """Return ``text`` if it is within the text-length limit."""

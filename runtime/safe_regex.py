@@ -162,7 +162,9 @@ def replace_plain(ctx, text: str, search: str, replacement: str, count: int) -> 
         found = min(found, count)
     if len(text) + found * (len(replacement) - len(search)) > ctx.limits.text_length:
         raise LimitExceeded("text length", f"{ctx.limits.text_length} characters")
-    return text.replace(search, replacement, count or -1)
+    result = text.replace(search, replacement, count or -1)
+    ctx.check_work(len(result))
+    return result
 
 
 def java_replacement(template: str):

@@ -18,6 +18,7 @@ import json
 import math
 from decimal import Decimal
 
+from runtime.context import check_running_work
 from runtime.limits import Limits
 from runtime.value_size import check_rendered_size
 from runtime.values import Collection, DelugeFile, ListKey, TypedList
@@ -68,8 +69,11 @@ def to_text(value: object) -> str:
         if cls is Collection:
             value = value.items  # type: ignore[union-attr]
         if type(value) is dict:
-            return _json(value)
-        return ",".join(_element_text(item) for item in value)  # type: ignore[union-attr]
+            text = _json(value)
+        else:
+            text = ",".join(_element_text(item) for item in value)  # type: ignore[union-attr]
+        check_running_work(len(text))
+        return text
     if cls is DelugeFile:
         return value.name  # type: ignore[union-attr]
     to_text_method = _datetime_text(value)
@@ -115,7 +119,9 @@ def to_json_value(value: object) -> object:
 def json_text(value: object) -> str:
     """Render a value as compact JSON text, keeping map key order."""
     _check_ceiling(value)
-    return _json(value)
+    text = _json(value)
+    check_running_work(len(text))
+    return text
 
 
 def _json(value: object) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from runtime.builtins import lists, maps
 from runtime.builtins.lists import find_index
 from runtime.builtins.support import describe, int_arg, register
+from runtime.context import check_running_work
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
@@ -123,6 +124,7 @@ def get_key(ctx, collection, value):
         for key, item in collection.items.items():
             if equals(item, value):
                 return script_key(key)
+        ctx.check_work(len(collection.items))
         return None
     return find_index(collection.items, value)
 
@@ -135,12 +137,10 @@ def get_last_key(ctx, collection, value):
         for key, item in collection.items.items():
             if equals(item, value):
                 found = key
+        ctx.check_work(len(collection.items))
         return script_key(found)
     items = collection.items
-    for position in range(len(items) - 1, -1, -1):
-        if equals(items[position], value):
-            return position
-    return -1
+    return find_index(items, value, reverse=True)
 
 
 @register(C, "containsKey", aliases=("containKey",), min_args=1, forms=METHOD,
@@ -188,6 +188,7 @@ def _delete_values(collection: Collection, unwanted: list) -> None:
     ]
     for key in doomed:
         del collection.items[key]
+    check_running_work(len(collection.items) * len(unwanted))
 
 
 @register(C, "delete", min_args=1, forms=METHOD, returns=None)
@@ -314,4 +315,7 @@ def intersect(ctx, collection, other):
             for key, value in collection.items.items()
             if key in theirs and equals(theirs[key], value)
         }
-    return lists.common(collection.items, lists.elements_of(other, "intersect"))
+    others = lists.elements_of(other, "intersect")
+    result = lists.common(collection.items, others)
+    ctx.check_work(len(collection.items) + len(others))
+    return result

@@ -233,6 +233,7 @@ def _reject_constant(name: str):
 def parse_json(ctx, text: str):
     """Parse lenient JSON text into Deluge values, within the context's limits."""
     value = _parse_json(ctx, text)
+    ctx.check_work(len(text))
     if may_hold_surrogates(text):
         return well_formed_value(value)
     return value

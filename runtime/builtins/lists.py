@@ -9,6 +9,7 @@ list's element type.
 from __future__ import annotations
 
 from runtime.builtins.support import describe, int_arg, register, render
+from runtime.context import check_running_work
 from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.operators import equals
@@ -68,7 +69,9 @@ def find_index(items, value, reverse: bool = False) -> int:
     positions = range(len(items) - 1, -1, -1) if reverse else range(len(items))
     for position in positions:
         if equals(items[position], value):
+            check_running_work(position)
             return position
+    check_running_work(len(items))
     return -1
 
 
@@ -185,6 +188,7 @@ def remove_all(ctx, items, other):
     key = EqualityKeys().key
     unwanted = {key(value) for value in elements_of(other, "removeAll")}
     items[:] = [item for item in items if key(item) not in unwanted]
+    ctx.check_work(len(items) + len(unwanted))
 
 
 @register(L, "clear", forms=METHOD, returns=None)
@@ -246,13 +250,16 @@ def sort(ctx, items, ascending=True):
     if len(groups) > 1 or None in groups:
         return None
     items.sort(reverse=not ascending)
+    ctx.check_work(len(items))
     return items
 
 
 @register(L, "distinct", forms=METHOD, returns=LIST)
 def distinct(ctx, items):
     """Return the first occurrence of each value, in order."""
-    return _distinct(items, EqualityKeys().key)
+    result = _distinct(items, EqualityKeys().key)
+    ctx.check_work(len(items))
+    return result
 
 
 def _distinct(items, key):
@@ -290,7 +297,10 @@ def sub_list(ctx, items, start, end=None, name="subList"):
 @register(L, "intersect", min_args=1, forms=METHOD, returns=LIST)
 def intersect(ctx, items, other):
     """Return the receiver's distinct elements that ``other`` also contains."""
-    return common(items, elements_of(other, "intersect"))
+    others = elements_of(other, "intersect")
+    result = common(items, others)
+    ctx.check_work(len(items) + len(others))
+    return result
 
 
 def common(items, others) -> list:

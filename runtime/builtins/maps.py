@@ -76,7 +76,9 @@ def contain_key(ctx, mapping, key):
 @register(M, "containValue", aliases=("containsValue",), min_args=1, forms=METHOD,
           returns=BOOLEAN)  # fmt: skip
 def contain_value(ctx, mapping, value):
-    return any(equals(item, value) for item in mapping.values())
+    found = any(equals(item, value) for item in mapping.values())
+    ctx.check_work(len(mapping))
+    return found
 
 
 @register(M, "keys", forms=METHOD, returns=LIST)

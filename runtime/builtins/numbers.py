@@ -13,6 +13,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from runtime.builtins.support import builtin, check_number, describe, int_arg, register
+from runtime.context import check_running_work
 from runtime.errors import DelugeError
 from runtime.values import BOOLEAN, DECIMAL, LIST, NUMBER
 
@@ -207,7 +208,9 @@ def random_number(ctx, start, end):
 
 
 def _numbers(items, function: str) -> list:
-    return [number_arg(item, function, "list element") for item in items]
+    numbers = [number_arg(item, function, "list element") for item in items]
+    check_running_work(len(numbers))
+    return numbers
 
 
 @register((LIST,), "largest", returns=None)

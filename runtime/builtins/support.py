@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from time import monotonic
 from collections.abc import Callable, Iterable
 
 from runtime.errors import DelugeError, LimitExceeded
@@ -35,9 +34,7 @@ def register(
     options.setdefault("forms", BOTH)
 
     def wrap(func: Callable) -> Callable:
-        target = _checking_time(func)
-        if not accepts_pairs:
-            target = _rejecting_pairs(target, name)
+        target = func if accepts_pairs else _rejecting_pairs(func, name)
         for receiver_type in receiver_types:
             registry_builtin(receiver_type, name, **options)(target)
         return func
@@ -48,25 +45,6 @@ def register(
 def builtin(receiver_type: str | None, name: str, **options):
     """Register a built-in for one receiver type, as ``register`` does."""
     return register((receiver_type,), name, **options)
-
-
-def _checking_time(func: Callable) -> Callable:
-    """Check the wall-time limit each time the built-in returns.
-
-    Generated code checks it every 200 statements, and one call on a value
-    near the size caps can take tens of milliseconds, so without this a
-    loop of such calls would hold the thread for seconds past the limit or
-    the time slice. A call that is still running is not interrupted.
-    """
-
-    @functools.wraps(func)
-    def timed(ctx, *args):
-        result = func(ctx, *args)
-        if monotonic() > ctx.deadline:
-            ctx.check_deadline()
-        return result
-
-    return timed
 
 
 def _rejecting_pairs(func: Callable, name: str) -> Callable:

@@ -139,4 +139,6 @@ def to_xml(ctx, value):
     writer.add("<root>")
     writer.object(mapping, 1)
     writer.add("</root>")
-    return "".join(writer.parts)
+    text = "".join(writer.parts)
+    ctx.check_work(len(text))
+    return text
