@@ -556,7 +556,8 @@ def test_many_local_functions_compile_in_linear_time():
         f"int f{i}(int a)\n{{\n    return a;\n}}\n" for i in range(30_000)
     )
     source = "int main()\n{\n    return f29999(1);\n}\n" + functions
-    started = time.monotonic()
+    # CPU time, because the machine may be busy: about 5 s now, 30 s before.
+    started = time.process_time()
     result = run_ok(source)
-    assert time.monotonic() - started < 20
+    assert time.process_time() - started < 15
     assert result.output == 1
