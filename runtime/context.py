@@ -111,10 +111,10 @@ class ExecutionContext:
     def check_work(self, size: int) -> None:
         """Check the wall-time limit after work on ``size`` elements or characters.
 
-        Generated code checks the time every 200 statements, and one call on
-        a value near the size caps can take tens of milliseconds, so a loop of
-        such calls would otherwise hold the thread for seconds past the limit
-        or the time slice. The call itself is not interrupted.
+        Generated code checks the time every 200 statements. One call on a
+        value near the size caps can take tens of milliseconds, so without
+        this a loop of such calls would run seconds past the limit or the time
+        slice. The call itself is not interrupted.
         """
         if size >= LARGE_WORK and time.monotonic() > self.deadline:
             self.check_deadline()

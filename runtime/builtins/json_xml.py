@@ -365,7 +365,7 @@ def _xml_root(ctx, text: str) -> ElementTree.Element:
         except ElementTree.ParseError as error:
             raise DelugeError(f"executeXPath: invalid XML: {error}") from None
         except DefusedXmlException:
-            # Its text is the repr of a Python exception; say what is refused.
+            # Its text is the repr of a Python exception, so name what is rejected.
             raise DelugeError(
                 "executeXPath: invalid XML: a DTD, entity declarations and "
                 "external references are not supported"

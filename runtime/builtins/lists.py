@@ -83,7 +83,7 @@ class EqualityKeys:
 
     Used by ``distinct``, ``intersect`` and ``removeAll`` so they stay linear
     on long lists. Each distinct list or map gets a number once, from the
-    keys of its elements, and its key is that number. So a value that holds
+    keys of its elements, and its key is that number. So a value that contains
     the same inner list at many places costs as much as its distinct lists,
     not its expanded size, and hashing a key never walks nested tuples. A
     list that contains itself is keyed by its identity where it recurs.
@@ -306,5 +306,5 @@ def intersect(ctx, items, other):
 def common(items, others) -> list:
     """Return the distinct elements of ``items`` that are equal to one of ``others``."""
     key = EqualityKeys().key
-    wanted = {key(value) for value in others}
-    return [item for item in _distinct(items, key) if key(item) in wanted]
+    expected = {key(value) for value in others}
+    return [item for item in _distinct(items, key) if key(item) in expected]
