@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 from starlette.requests import Request
 
@@ -52,8 +53,12 @@ def _too_large_message(max_bytes: int) -> str:
     )
 
 
+class _RejectedConstant(ValueError):
+    """NaN, Infinity or -Infinity in JSON text, which standard JSON does not have."""
+
+
 def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _RejectedConstant(f"{name} is not valid JSON")
 
 
 def json_depth(value: object) -> int:
@@ -100,8 +105,20 @@ def parse_json(data: bytes | str, max_depth: int, what: str = "Request body") ->
         raise InvalidInput(
             f"{what} is nested deeper than {max_depth} levels; flatten it"
         ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, _RejectedConstant) as exc:
         raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{what} is not valid JSON: byte 0x{exc.object[exc.start]:02x} at "
+            f"position {exc.start} is not valid {exc.encoding.upper()}"
+        ) from None
+    except ValueError:
+        # The decoder's other ValueError is Python's text with the interpreter
+        # setting to change: an integer longer than int() converts.
+        raise InvalidInput(
+            f"{what} is not valid JSON: a number has more than "
+            f"{sys.get_int_max_str_digits()} digits"
+        ) from None
     if _may_be_deeper_than(data, max_depth) and json_depth(value) > max_depth:
         raise InvalidInput(
             f"{what} is nested deeper than {max_depth} levels; flatten it"

@@ -251,7 +251,35 @@ def test_malformed_arguments_get_json_error(live, echo, arguments):
         assert set(body) == {"errorMessage"}
         assert "Traceback" not in body["errorMessage"]
         assert "Error" not in body["errorMessage"]
+        assert "sys." not in body["errorMessage"]
     assert_service_healthy(live, echo)
+
+
+def test_long_number_argument_message(live, echo):
+    # Python's own text for this names an interpreter setting to change.
+    arguments = '{"text": ' + "9" * 5000 + "}"
+    response = live.client.get(
+        "/AppIntegrations", params=dict(query_of(echo), arguments=arguments)
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "errorMessage": "arguments is not valid JSON: a number has more than "
+        "4300 digits"
+    }
+    assert_service_healthy(live, echo)
+
+
+def test_non_utf8_admin_body_message(live):
+    response = live.admin.post(
+        "/api/v1/portals",
+        content=b'{"name": "\xff"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert message == (
+        "Request body is not valid JSON: byte 0xff at position 10 is not valid UTF-8"
+    )
 
 
 @pytest.mark.parametrize("body, content_type", [
