@@ -214,7 +214,14 @@ def localize(naive: datetime, tz) -> datetime:
     aware = naive.replace(tzinfo=tz)
     # The round trip through UTC maps a time inside a gap to the instant just
     # after the gap.
-    return aware.astimezone(UTC_OFFSET).astimezone(tz)
+    try:
+        return aware.astimezone(UTC_OFFSET).astimezone(tz)
+    except OverflowError:
+        # At either end of years 1 to 9999, the offset can move UTC past it.
+        raise DelugeError(
+            f"The date-time {naive.isoformat(sep=' ')} is outside the supported "
+            f"date range in the time zone {tz}"
+        ) from None
 
 
 def _zone(ctx):
@@ -383,7 +390,13 @@ def _parse_iso(text: str, tz) -> DateTime:
         raise DateTextError(f"'{text}' is not a valid ISO 8601 date-time") from error
     if parsed.tzinfo is None:
         return DateTime(localize(parsed, tz))
-    return DateTime(parsed.astimezone(tz))
+    try:
+        return DateTime(parsed.astimezone(tz))
+    except OverflowError:
+        # An offset can move a time at either end of years 1 to 9999 past it.
+        raise DateTextError(
+            f"'{text}' is outside the supported date range (years 1 to 9999)"
+        ) from None
 
 
 def looks_like_date(text: str) -> bool:

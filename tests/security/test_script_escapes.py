@@ -1,8 +1,11 @@
 """Deluge scripts that try to reach Python fail cleanly and reach nothing."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from runtime import Limits
+from compiler import compile_function
+from runtime import Limits, load_program
 from runtime.namespace import HELPERS, build_namespace
 from tests.security.scripts import (
     assert_clean_failure,
@@ -471,3 +474,22 @@ def test_xml_declarations_rejected_as_deluge_text(label):
         "references are not supported (Line no: 2)"
     )
     assert run_ok('x = "<l>1</l>";\nreturn x.executeXPath("/l/text()");').output == "1"
+
+
+@pytest.mark.parametrize("zone, source, message", [
+    ("UTC", 'x = "0001-01-01T00:00:00+14:00";\nreturn x.toDateTime();',
+     "toDateTime: '0001-01-01T00:00:00+14:00' is outside the supported date "
+     "range (years 1 to 9999) (Line no: 2)"),
+    ("UTC", 'x = "9999-12-31T23:59:59-14:00";\nreturn x.toDateTime();',
+     "toDateTime: '9999-12-31T23:59:59-14:00' is outside the supported date "
+     "range (years 1 to 9999) (Line no: 2)"),
+    ("Etc/GMT+12", "d = '31-Dec-9999 23:59:59';\nreturn d;",
+     "The date-time 9999-12-31 23:59:59 is outside the supported date range in "
+     "the time zone Etc/GMT+12 (Line no: 1)"),
+])  # fmt: skip
+def test_date_range_edges_are_deluge_errors(zone, source, message):
+    # These raised OverflowError, reported as an internal error.
+    compiled = compile_function(source)
+    result = load_program(compiled.code).run({}, tz=ZoneInfo(zone))
+    assert_deluge_error(result.error)
+    assert result.error == message
