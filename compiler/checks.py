@@ -501,6 +501,17 @@ class Checker:
     def check_call(self, expr: n.Call) -> None:
         lowered = expr.name.lower()
         count = len(expr.args)
+        if lowered != "collection":
+            # Only Collection() and collection methods take pairs. Anywhere
+            # else the pair would reach a value or a parameter.
+            for arg in expr.args:
+                if type(arg) is n.KeyValueArg:
+                    self.report(
+                        arg,
+                        f"'{expr.name}' does not take a key: value pair; only "
+                        "Collection() and collection methods take pairs",
+                    )
+                    return
         if lowered.startswith(UNAVAILABLE_TASKS):
             self.report(expr, f"{expr.name} is not available in this product")
             return

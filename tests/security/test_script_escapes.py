@@ -493,3 +493,31 @@ def test_date_range_edges_are_deluge_errors(zone, source, message):
     result = load_program(compiled.code).run({}, tz=ZoneInfo(zone))
     assert_deluge_error(result.error)
     assert result.error == message
+
+
+@pytest.mark.parametrize("call", [
+    'ifNull("a": 1, 2)',
+    'List("a": 1)',
+    'Map("a": 1)',
+    'f("a": 1)',
+    'zoho.encryption.md5("a": 1)',
+])  # fmt: skip
+def test_pair_outside_collection_is_compile_error(call):
+    # A pair passed to ifNull or a function became a Deluge value holding a
+    # runtime object, which failed as an internal error when returned.
+    source = (
+        f"string main()\n{{\n    x = {call};\n    return x;\n}}\n"
+        "string f(string x)\n{\n    return x;\n}"
+    )
+    outcome = attempt(source)
+    message = assert_clean_failure(outcome)
+    assert outcome.compile_errors
+    assert message.endswith(
+        "does not take a key: value pair; only Collection() and collection "
+        "methods take pairs (Line no: 3)"
+    )
+
+
+def test_pair_in_collection_still_allowed():
+    source = 'c = Collection("a": 1);\nc.insert("b": 2);\nreturn c;'
+    assert run_ok(source).output == {"a": 1, "b": 2}
