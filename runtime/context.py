@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from zoneinfo import ZoneInfo
@@ -14,8 +15,32 @@ UTC = ZoneInfo("UTC")
 DEFAULT_LIMITS = Limits()
 # Statements between two wall-time checks in generated code.
 TICK_INTERVAL = 200
+# The file of the process's memory counters, opened once per process and read
+# with pread (about 2 us) at the start of each run and at each memory check.
+# Without /proc (not Linux) memory is not checked.
+_statm = {"pid": None, "fd": None}
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def resident_kb() -> int:
+    """Return the resident memory of the service process in KiB, or 0 if unknown."""
+    pid = os.getpid()
+    if _statm["pid"] != pid:
+        # A forked worker must not read its parent's counters.
+        try:
+            _statm["fd"] = os.open("/proc/self/statm", os.O_RDONLY)
+        except OSError:
+            _statm["fd"] = None
+        _statm["pid"] = pid
+    fd = _statm["fd"]
+    if fd is None:
+        return 0
+    return int(os.pread(fd, 128, 0).split()[1]) * _PAGE_KB
+
+
 # Elements or characters from which one built-in call's work may take about
-# a millisecond; such calls check the wall-time limit when they finish.
+# a millisecond. Such calls check the wall-time and memory limits when they
+# finish.
 LARGE_WORK = 1024
 # The context of the run on each thread, for helpers called without one.
 _running = threading.local()
@@ -80,6 +105,7 @@ class ExecutionContext:
         self.statements = 0
         self.depth = 0
         self.started = time.monotonic()
+        self.memory_base_kb = resident_kb()
         self.wall_deadline = self.started + self.limits.wall_time_seconds
         # Every time check reads ``deadline``. A time slice moves it earlier,
         # so that a caller can stop a run early and resume it elsewhere.
@@ -96,6 +122,7 @@ class ExecutionContext:
         if self.statements > self.limits.statements:
             raise LimitExceeded("statements", self.limits.statements)
         self.check_deadline()
+        self.check_memory()
         self.next_check = min(self.limits.statements, self.statements + TICK_INTERVAL)
 
     @property
@@ -109,15 +136,29 @@ class ExecutionContext:
             raise LimitExceeded("wall time", f"{self.limits.wall_time_seconds:g} s")
 
     def check_work(self, size: int) -> None:
-        """Check the wall-time limit after work on ``size`` elements or characters.
+        """Check the wall-time and memory limits after work on ``size`` items.
 
         Generated code checks the time every 200 statements. One call on a
         value near the size caps can take tens of milliseconds, so without
         this a loop of such calls would run seconds past the limit or the time
         slice. The call itself is not interrupted.
         """
-        if size >= LARGE_WORK and time.monotonic() > self.deadline:
-            self.check_deadline()
+        if size >= LARGE_WORK:
+            if time.monotonic() > self.deadline:
+                self.check_deadline()
+            self.check_memory()
+
+    def check_memory(self) -> None:
+        """Raise ``LimitExceeded`` once the process grew by ``memory_mb`` in this run.
+
+        The service's resident memory is shared by the runs in progress, so a
+        run that starts while another one is growing may be stopped with it.
+        Memory freed by earlier runs but kept by the allocator is part of the
+        base, so it never counts.
+        """
+        grown_kb = resident_kb() - self.memory_base_kb
+        if grown_kb > self.limits.memory_mb * 1024:
+            raise LimitExceeded("memory", f"{self.limits.memory_mb} MB")
 
     def check_text(self, text: str) -> str:
         """Return ``text`` if it is within the text-length limit."""

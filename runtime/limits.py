@@ -13,6 +13,8 @@ class Limits:
     75 nested calls; wall time follows Zoho CRM's one-minute function limit;
     the response size follows Zoho CRM's 10 MB. The size caps on values are
     this project's own choices, set well above what callback scripts need.
+    ``memory_mb`` caps how far the service's resident memory may grow during
+    one run, because the size caps bound each value but not their sum.
     """
 
     statements: int = 5_000
@@ -28,6 +30,7 @@ class Limits:
     integer_digits: int = 4_000
     nesting_depth: int = 100
     info_bytes: int = 500 * 1024
+    memory_mb: int = 512
 
     @classmethod
     def names(cls) -> list[str]:

@@ -5,8 +5,12 @@ script (often the same program with other arguments) to show that the
 runtime is unharmed.
 """
 
+import json
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -561,3 +565,40 @@ def test_many_local_functions_compile_in_linear_time():
     result = run_ok(source)
     assert time.process_time() - started < 15
     assert result.output == 1
+
+
+# Run in a fresh interpreter under a 2 GiB address-space cap: the script
+# keeps about 1 MB per statement, 3 GB in all without the memory limit.
+MEMORY_ATTACK = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from tests.security.scripts import run_ok
+from runtime import Limits
+loop = "{" + ",".join(["1"] * 3000) + "}"
+source = (
+    's = "\\\\u00e9";\\ns = s.leftPad(990000);\\nl = List();\\n'
+    "for each i in " + loop + "\\n{\\n    l.add(s + i);\\n}\\nreturn l.size();"
+)
+result = run_ok(source, limits=Limits(memory_mb=64, statements=10**6))
+# VmHWM, not ru_maxrss: the latter keeps the parent's size from before exec.
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+peak_mb = int(status.split()[0]) // 1024
+print(json.dumps({"error": result.error, "limit": result.limit, "peak_mb": peak_mb}))
+"""
+
+
+def test_many_large_texts_hit_memory_limit():
+    completed = subprocess.run(
+        [sys.executable, "-c", MEMORY_ATTACK],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert completed.returncode == 0, completed.stderr
+    outcome = json.loads(completed.stdout)
+    assert outcome["limit"] == "memory"
+    assert outcome["error"] == limit_message("memory", "64 MB", 6)
+    # Checks come every 200 statements, so the run may overshoot by about
+    # 200 texts of 1 MB.
+    assert outcome["peak_mb"] < 600
