@@ -106,9 +106,6 @@ def concat(ctx, *parts: object) -> str:
             continue
         if cls in CONTAINERS:
             check_rendered_size(part, limit)
-            texts.append(to_text(part))
-            ctx.check_deadline()
-            continue
         texts.append(to_text(part))
     text = "".join(texts)
     if len(text) > limit:
