@@ -87,7 +87,13 @@ def convert_value(name: str, declared: str | None, value, limits: Limits, ctx=No
         if isinstance(value, bool):
             raise ArgumentError(name, value, "expected a decimal number")
         if isinstance(value, (int, float)):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:
+                # A JSON integer past about 1.8e308 has no float value.
+                raise ArgumentError(
+                    name, value, "the number is too large for a decimal"
+                ) from None
         if isinstance(value, str):
             text = value.strip()
             if len(text) > limits.integer_digits:

@@ -598,3 +598,21 @@ def test_recursive_global_function_over_http(live, echo):
         "Execution limit exceeded: nested calls (75) (Line no: 1)"
     )
     assert_service_healthy(live, echo)
+
+
+def test_huge_integer_for_decimal_parameter(live, echo):
+    # float() of this integer raised OverflowError: a 500 without a cause.
+    record = publish(
+        live,
+        "return f;",
+        parameters=[{"name": "f", "type": "float"}],
+        return_type="float",
+    )
+    response = invoke(live, query_of(record), {"f": 10**400})
+    assert response.status_code == 400
+    message = response.json()["errorMessage"]
+    assert message.startswith(
+        "Argument 'f': the number is too large for a decimal (got 1000"
+    )
+    assert invoke(live, query_of(record), {"f": 2.5}).json() == {"output": 2.5}
+    assert_service_healthy(live, echo)
