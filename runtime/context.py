@@ -16,7 +16,7 @@ DEFAULT_LIMITS = Limits()
 # Statements between two wall-time checks in generated code.
 TICK_INTERVAL = 200
 # The file of the process's memory counters, opened once per process and read
-# with pread (about 2 us) at the start of each run and at each memory check.
+# with pread (about 2 us, more inside a busy server) at each memory check.
 # Without /proc (not Linux) memory is not checked.
 _statm = {"pid": None, "fd": None}
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -105,7 +105,9 @@ class ExecutionContext:
         self.statements = 0
         self.depth = 0
         self.started = time.monotonic()
-        self.memory_base_kb = resident_kb()
+        # Read at the first memory check, so that a short run, which never
+        # reaches one, costs no read of the memory counters.
+        self.memory_base_kb: int | None = None
         self.wall_deadline = self.started + self.limits.wall_time_seconds
         # Every time check reads ``deadline``. A time slice moves it earlier,
         # so that a caller can stop a run early and resume it elsewhere.
@@ -154,8 +156,13 @@ class ExecutionContext:
         The service's resident memory is shared by the runs in progress, so a
         run that starts while another one is growing may be stopped with it.
         Memory freed by earlier runs but kept by the allocator is part of the
-        base, so it never counts.
+        base, so it never counts. The base is taken at the run's first check,
+        within its first 200 statements, so what those statements allocated
+        is not counted.
         """
+        if self.memory_base_kb is None:
+            self.memory_base_kb = resident_kb()
+            return
         grown_kb = resident_kb() - self.memory_base_kb
         if grown_kb > self.limits.memory_mb * 1024:
             raise LimitExceeded("memory", f"{self.limits.memory_mb} MB")

@@ -132,8 +132,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             logger.info("Service stopped")
 
     routes = [
-        Route("/", root, methods=["GET"]),
+        # First, because the router tries routes in order and this one takes
+        # nearly every request.
         Route("/AppIntegrations", app_integrations, methods=["GET", "POST"]),
+        Route("/", root, methods=["GET"]),
         *routes_admin.routes,
         *routes_globals.routes,
         *connections.routes,
