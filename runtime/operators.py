@@ -10,6 +10,7 @@ by zero is a catchable runtime error.
 from __future__ import annotations
 
 from runtime.context import check_running_deadline
+from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.text import to_text
 from runtime.value_size import check_rendered_size, preview
@@ -239,8 +240,6 @@ def _ordered(left: object, right: object, op: str):
     if lt is rt and lt is not bool and lt is not type(None):
         if lt is str:
             return left, right
-        from runtime.dates import DateTime
-
         if lt is DateTime:
             return left, right
     raise _mismatch(left, right, op)

@@ -19,6 +19,7 @@ import math
 from decimal import Decimal
 
 from runtime.context import check_running_work
+from runtime.dates import DateTime
 from runtime.limits import Limits
 from runtime.value_size import check_rendered_size
 from runtime.values import Collection, DelugeFile, ListKey, TypedList
@@ -93,8 +94,6 @@ def _element_text(item: object) -> str:
 
 
 def _datetime_text(value: object) -> str | None:
-    from runtime.dates import DateTime
-
     if type(value) is DateTime:
         return value.to_text()
     return None

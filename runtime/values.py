@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from runtime.dates import DateTime
+
 NUMBER_MIN = -(2**63)
 NUMBER_MAX = 2**63 - 1
 
@@ -133,8 +135,6 @@ def type_name(value: object) -> str:
         return COLLECTION
     if cls is DelugeFile:
         return FILE
-    from runtime.dates import DateTime
-
     if cls is DateTime:
         return DATETIME
     raise TypeError(f"not a Deluge value: {cls.__name__}")

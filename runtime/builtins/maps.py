@@ -7,6 +7,7 @@ Keys are compared case-sensitively. ``get`` of a missing key returns null and
 from __future__ import annotations
 
 from runtime.builtins.support import describe, register
+from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.operators import equals
 from runtime.registry import METHOD
@@ -23,11 +24,13 @@ def map_key(value):
 
 
 _ABSENT = object()
+# Key types that key_of returns unchanged; None is handled by key_of.
+_PLAIN_KEYS = (str, int, float, bool)
 
 
 def lookup_key(value):
     """Return the stored form of a key to look up; ``_ABSENT`` if none can exist."""
-    if type(value) in (str, int, float, bool) or value is None:
+    if type(value) in _PLAIN_KEYS or value is None:
         return value
     try:
         return map_key(value)
@@ -46,12 +49,17 @@ def pairs_of(value, function: str) -> dict:
 @register(M, "put", min_args=2, forms=METHOD, returns=None)
 def put(ctx, mapping, key, value):
     """Add a pair; an existing key keeps its place and takes the new value."""
-    from runtime.namespace import map_value
-
-    key = map_key(key)
+    # Text and number keys are stored as they are, so the common case skips
+    # the conversions, which a loop of puts would pay on every call.
+    if type(key) not in _PLAIN_KEYS:
+        key = map_key(key)
     if key not in mapping:
         ctx.check_size(len(mapping) + 1)
-    mapping[key] = map_value(value)
+    if type(value) is DateTime:
+        from runtime.namespace import map_value
+
+        value = map_value(value)
+    mapping[key] = value
 
 
 @register(M, "putAll", min_args=1, forms=METHOD, returns=None)

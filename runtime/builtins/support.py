@@ -9,6 +9,7 @@ from runtime.errors import DelugeError, LimitExceeded
 from runtime.limits import Limits
 from runtime.registry import BOTH
 from runtime.registry import builtin as registry_builtin
+from runtime.text import to_text
 from runtime.value_size import rendered_size_exceeds
 from runtime.values import (
     NUMBER_MAX,
@@ -72,8 +73,6 @@ def render(value: object, limit: int = DEFAULT_TEXT_LENGTH) -> str:
     any text is built, so a list holding one long text many times cannot
     exhaust memory.
     """
-    from runtime.text import to_text
-
     if type(value) is not str and rendered_size_exceeds(value, limit):
         raise LimitExceeded("text length", f"{limit} characters")
     return to_text(value)
