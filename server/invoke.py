@@ -187,7 +187,7 @@ def parse_arguments(value: object, max_depth: int) -> dict:
 
 async def app_integrations(request: Request) -> Response:
     if request.method == "HEAD":
-        # Starlette answers HEAD on every GET route. A liveness probe of the
+        # Starlette routes HEAD requests to every GET route. A liveness probe of the
         # URL must not run the script, its invokeurl calls included.
         return JSONResponse(
             {"errorMessage": "Use GET or POST to invoke a callback function"},

@@ -57,15 +57,17 @@ def encode_text(text: str, codec: str) -> bytes:
         ) from None
 
 
+def _input_bytes(data, charset, function: str) -> bytes:
+    """Return a file's bytes, or text encoded in ``charset`` (UTF-8 by default)."""
+    if type(data) is DelugeFile:
+        return data.content
+    return encode_text(text_arg(data, function, "data"), charset_arg(charset, function))
+
+
 @builtin(None, "zoho.encryption.base64Encode", min_args=1, max_args=2, returns=TEXT)
 def base64_encode(ctx, data, charset=None):
     """Encode text (in ``charset``, UTF-8 by default) or a file's bytes as Base64."""
-    if type(data) is DelugeFile:
-        raw = data.content
-    else:
-        raw = encode_text(
-            text_arg(data, "base64Encode", "data"), charset_arg(charset, "base64Encode")
-        )
+    raw = _input_bytes(data, charset, "base64Encode")
     if (len(raw) + 2) // 3 * 4 > ctx.limits.text_length:
         raise text_limit_error(ctx)
     return base64.b64encode(raw).decode("ascii")
@@ -100,12 +102,7 @@ def base32_encode(ctx, data, charset=None):
     the 14 UTF-16LE bytes of "api_key" as the 23 characters
     ``MEAHAADJABPQA2YAMUAHSAA``.
     """
-    if type(data) is DelugeFile:
-        raw = data.content
-    else:
-        raw = encode_text(
-            text_arg(data, "base32Encode", "data"), charset_arg(charset, "base32Encode")
-        )
+    raw = _input_bytes(data, charset, "base32Encode")
     if (len(raw) + 4) // 5 * 8 > ctx.limits.text_length:
         raise text_limit_error(ctx)
     return base64.b32encode(raw).decode("ascii").rstrip("=")
