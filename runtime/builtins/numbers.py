@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from runtime.builtins.support import builtin, check_number, describe, int_arg, register
 from runtime.context import check_running_work
 from runtime.errors import DelugeError
-from runtime.values import BOOLEAN, DECIMAL, LIST, NUMBER
+from runtime.values import BOOLEAN, DECIMAL, LIST, NUMBER, TEXT
 
 NUMERIC = (NUMBER, DECIMAL)
 
@@ -171,6 +171,16 @@ def is_even(ctx, value):
 @register((NUMBER,), "isOdd", returns=BOOLEAN)
 def is_odd(ctx, value):
     return value % 2 != 0
+
+
+@register((NUMBER,), "toHex", returns=TEXT)
+def to_hex(ctx, value):
+    """Return the lower-case hexadecimal digits of a NUMBER.
+
+    A negative NUMBER gives its 64-bit two's complement, as Java's
+    ``Long.toHexString`` does (-1 is ``ffffffffffffffff``).
+    """
+    return format(value & 0xFFFF_FFFF_FFFF_FFFF, "x")
 
 
 @register(NUMERIC, "max", min_args=1, returns=None)

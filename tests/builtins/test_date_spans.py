@@ -85,3 +85,55 @@ def test_previous_week_day():
 )
 def test_dates_past_the_calendar_are_errors(script):
     assert "the resulting date is out of range" in error_of(script)
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        (
+            "return '01-Aug-2022 16:59:00'.addBusinessHour(1.30);",
+            "02-Aug-2022 10:29:00",
+        ),
+        ("return '01-Aug-2022 07:15:00'.addBusinessHour(1);", "01-Aug-2022 10:00:00"),
+        ("return '01-Aug-2022 20:00:00'.addBusinessHour(-1);", "01-Aug-2022 16:00:00"),
+        ("return '01-Aug-2022 12:34:56'.addBusinessHour(0);", "01-Aug-2022 12:34:56"),
+        ("return '01-Aug-2022 16:00:00'.addBusinessHour(1);", "01-Aug-2022 17:00:00"),
+        (
+            (
+                "return '01-Aug-2022 23:00:00'.addBusinessHour(2, {\"Sunday\"}, {}, "
+                '{"start":0, "end":24});'
+            ),
+            "02-Aug-2022 01:00:00",
+        ),
+    ],
+)
+def test_business_hour_shifts(script, expected):
+    assert value_of(script) == expected
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        (
+            (
+                "return '01-Aug-2022'.addBusinessHour(1, {\"Saturday\"}, {}, "
+                '{"start":17, "end":9});'
+            ),
+            "the start must be before the end",
+        ),
+        (
+            (
+                "return '01-Aug-2022'.addBusinessHour(1, {\"Saturday\"}, {}, "
+                '{"start":"nine", "end":17});'
+            ),
+            "must be an hour from 0 to 24",
+        ),
+        (
+            "return '01-Aug-2022'.addBusinessHour(\"two\");",
+            "must be a NUMBER or DECIMAL",
+        ),
+        ("return '01-Aug-2022'.addBusinessHour(100001);", "more than 100000"),
+    ],
+)
+def test_business_hour_errors(script, message):
+    assert message in error_of(script)

@@ -87,3 +87,16 @@ def test_collection_get_last_key():
 
 def test_is_empty_of_null():
     assert value_of("return isEmpty(null);") is True
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("return toHex(0);", "0"),
+        ("return 4096.toHex();", "1000"),
+        ("return toHex(-1);", "ffffffffffffffff"),
+        ("return toHex(-256);", "ffffffffffffff00"),
+    ],
+)
+def test_to_hex(script, expected):
+    assert value_of(script) == expected
