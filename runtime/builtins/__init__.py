@@ -14,6 +14,7 @@ from runtime.builtins import (  # noqa: F401
     json_xml,
     lists,
     maps,
+    number_words,
     numbers,
     text,
     text_codes,

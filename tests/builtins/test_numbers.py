@@ -100,3 +100,35 @@ def test_is_empty_of_null():
 )
 def test_to_hex(script, expected):
     assert value_of(script) == expected
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("return toWords(0);", "zero"),
+        ('return toWords(101, "en-us");', "one hundred one"),
+        ('return toWords(70, "EN-GB");', "seventy"),
+        (
+            'return toWords(123456, "en-in");',
+            "one lakh twenty-three thousand four hundred fifty-six",
+        ),
+        ('return toWords(1000000000000, "en-in");', "one lakh crore"),
+        ("return toWords(-0.5);", "minus zero point five"),
+        ("return toWords(5.0);", "five"),
+        ("return toWords(0.1 + 0.2);", "zero point three"),
+    ],
+)
+def test_to_words(script, expected):
+    assert value_of(script) == expected
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ('return toWords(24, "ko");', "language 'ko' is not supported"),
+        ("return toWords(12345678901234567.5);", "more than 15 digits"),
+        ("return toWords(1000000000000000000);", "more than 18 digits"),
+    ],
+)
+def test_to_words_errors(script, message):
+    assert message in error_of(script)
