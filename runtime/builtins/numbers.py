@@ -119,6 +119,21 @@ def round_number(ctx, value, places=0):
     return float(rounded)
 
 
+@register(NUMERIC, "frac", returns=None)
+def fraction(ctx, value):
+    """Return the fraction part, with the sign of the input (-25.1 gives -0.1).
+
+    The subtraction is done on the decimal digits, so 24.6 gives 0.6 and not
+    the binary remainder 0.6000000000000014. A NUMBER gives the NUMBER 0.
+    """
+    if type(value) is int:
+        return 0
+    if math.isnan(value) or math.isinf(value):
+        raise DelugeError(f"frac: {value} has no fraction part. Pass a finite number")
+    exact = Decimal(repr(value))
+    return float(exact - int(exact))
+
+
 @register(NUMERIC, "sqrt", returns=DECIMAL)
 def sqrt(ctx, value):
     if value < 0:

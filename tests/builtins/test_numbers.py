@@ -132,3 +132,10 @@ def test_to_words(script, expected):
 )
 def test_to_words_errors(script, message):
     assert message in error_of(script)
+
+
+def test_frac_keeps_decimal_digits():
+    assert value_of("return 24.6.frac();") == 0.6
+    assert value_of("return frac(-0.75);") == -0.75
+    assert value_of("return frac(7);") == 0
+    assert type(value_of("return frac(7);")) is int
