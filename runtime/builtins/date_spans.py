@@ -28,7 +28,6 @@ from runtime.registry import METHOD
 from runtime.values import DATETIME, NUMBER, Collection
 
 _MS_PER_HOUR = 3_600_000
-_MS_PER_DAY = 24 * _MS_PER_HOUR
 _MAX_BUSINESS_DAYS = 100_000
 
 
@@ -235,18 +234,27 @@ def hours_between(ctx, start, end):
     return _truncate(_elapsed_ms(ctx, start, end, "hoursBetween"), _MS_PER_HOUR)
 
 
+def _elapsed_days(ctx, start, end, function: str) -> int:
+    """Count calendar days from start to end, ignoring the time of day."""
+    first = to_datetime(ctx, start, function).moment.date()
+    last = to_datetime(ctx, end, function).moment.date()
+    return (last - first).days
+
+
 @register(DATE_INPUTS, "monthsBetween", min_args=1, returns=NUMBER)
 def months_between(ctx, start, end):
-    """Count 30-day months from start to end, as the monthsDiff page states."""
-    elapsed = _elapsed_ms(ctx, start, end, "monthsBetween")
-    return _truncate(elapsed, 30 * _MS_PER_DAY)
+    """Count 30-day months from start to end, as the monthsBetween page states.
+
+    The page also states that the time value is not taken into account, so
+    only the calendar dates count.
+    """
+    return _truncate(_elapsed_days(ctx, start, end, "monthsBetween"), 30)
 
 
 @register(DATE_INPUTS, "yearsBetween", min_args=1, returns=NUMBER)
 def years_between(ctx, start, end):
-    """Count 365-day years from start to end, as the yearsDiff page states."""
-    elapsed = _elapsed_ms(ctx, start, end, "yearsBetween")
-    return _truncate(elapsed, 365 * _MS_PER_DAY)
+    """Count 365-day years from start to end, ignoring the time of day."""
+    return _truncate(_elapsed_days(ctx, start, end, "yearsBetween"), 365)
 
 
 def _calendar_months(ctx, start, end, function: str) -> int:

@@ -44,6 +44,8 @@ def test_business_day_count_limit():
         ("return '31-Mar-2020'.monthsDiff('01-Jan-2020');", -2),
         ("return '01-Jan-2020'.monthsBetween('31-Jan-2020');", 1),
         ("return '01-Jan-2020'.yearsBetween('30-Dec-2020');", 0),
+        ("return '01-Jan-2020 23:00:00'.monthsBetween('31-Jan-2020 01:00:00');", 1),
+        ("return '01-Jan-2020 23:00:00'.yearsBetween('31-Dec-2020 01:00:00');", 1),
         ("return '01-Mar-2019'.totalMonths('01-Mar-2020');", 12),
     ],
 )
