@@ -284,6 +284,15 @@ _NAMED_DATE = re.compile(
     r"(?:(?P<d1>\d+)[- ](?P<m1>[A-Za-z]+)(?:-|,\s*|\s+)(?P<y1>\d+)"
     r"|(?P<m2>[A-Za-z]+)[- ](?P<d2>\d+)(?:,\s*|\s+)(?P<y2>\d+))"
 )
+# A day, a month name and a four-digit year written together, as in the
+# yearFraction page's '17Jan2019'. Only real month names match, so other
+# text of digits and letters is still not a date.
+_COMPACT_DATE = re.compile(
+    r"(?P<d1>\d{1,2})(?P<m1>"
+    + "|".join(sorted(_MONTH_BY_NAME, key=len, reverse=True))
+    + r")(?P<y1>\d{4})",
+    re.IGNORECASE,
+)
 _ISO = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?"
@@ -422,7 +431,7 @@ def _split(text: str):
     numeric = _NUMERIC_DATE.fullmatch(date_text)
     if numeric is not None:
         return numeric, "numeric", time_match
-    named = _NAMED_DATE.fullmatch(date_text)
+    named = _NAMED_DATE.fullmatch(date_text) or _COMPACT_DATE.fullmatch(date_text)
     if named is not None:
         return named, "named", time_match
     return None

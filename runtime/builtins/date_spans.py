@@ -25,7 +25,7 @@ from runtime.builtins.support import describe, int_arg, register
 from runtime.dates import DateTime
 from runtime.errors import DelugeError
 from runtime.registry import METHOD
-from runtime.values import DATETIME, NUMBER, Collection
+from runtime.values import DATETIME, DECIMAL, NUMBER, Collection
 
 _MS_PER_HOUR = 3_600_000
 _MAX_BUSINESS_DAYS = 100_000
@@ -232,6 +232,17 @@ def hours_between(ctx, start, end):
     that as truncating the elapsed time to whole hours.
     """
     return _truncate(_elapsed_ms(ctx, start, end, "hoursBetween"), _MS_PER_HOUR)
+
+
+@register(DATE_INPUTS, "yearFraction", min_args=1, forms=METHOD, returns=DECIMAL)
+def year_fraction(ctx, start, end):
+    """Divide the elapsed time from start to end by a 365-day year.
+
+    The time of day counts, as the yearFraction page states, and so does a
+    daylight-saving change between the two values: the page's example ran in
+    a Pacific-time portal and includes the extra hour.
+    """
+    return _elapsed_ms(ctx, start, end, "yearFraction") / (365 * 24 * _MS_PER_HOUR)
 
 
 def _elapsed_days(ctx, start, end, function: str) -> int:

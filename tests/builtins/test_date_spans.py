@@ -139,3 +139,10 @@ def test_business_hour_shifts(script, expected):
 )
 def test_business_hour_errors(script, message):
     assert message in error_of(script)
+
+
+def test_year_fraction_counts_time_of_day():
+    assert value_of("return '01-Jan-2021'.yearFraction('01-Jan-2021 12:00:00');") == (
+        0.5 / 365
+    )
+    assert value_of("return '02-Jan-2021'.yearFraction('01-Jan-2021');") == -1 / 365

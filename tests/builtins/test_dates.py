@@ -172,3 +172,20 @@ def test_repeated_hour_orders_by_instant():
     assert first.to_text() == second.to_text()
     assert first != second
     assert first < second
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17Jan2019", "17-Jan-2019"),
+        ("1september2020", "01-Sep-2020"),
+        ("24Mar2001 10:10:37", "24-Mar-2001 10:10:37"),
+    ],
+)
+def test_compact_date_without_separators(text, expected):
+    assert parse_literal(UTC_CTX, text).to_text() == expected
+
+
+@pytest.mark.parametrize("text", ["12abc2019", "3rd2019", "17Jan19", "123Jan2019"])
+def test_compact_shape_needs_month_name(text):
+    assert parse_literal(UTC_CTX, text) is None
