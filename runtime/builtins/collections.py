@@ -10,8 +10,9 @@ for COLLECTION, so the call follows the collection's kind.
 from __future__ import annotations
 
 from runtime.builtins import lists, maps
+from runtime.builtins.json_xml import parse_json
 from runtime.builtins.lists import find_index
-from runtime.builtins.support import describe, int_arg, register
+from runtime.builtins.support import describe, int_arg, register, render
 from runtime.context import check_running_work
 from runtime.errors import DelugeError
 from runtime.operators import equals
@@ -22,6 +23,7 @@ from runtime.values import (
     LIST,
     MAP,
     NUMBER,
+    TEXT,
     Collection,
     KeyValue,
     script_key,
@@ -319,3 +321,57 @@ def intersect(ctx, collection, other):
     result = lists.common(collection.items, others)
     ctx.check_work(len(collection.items) + len(others))
     return result
+
+
+# Conversions -----------------------------------------------------------------
+
+
+def _text_to_collection(ctx, text: str) -> Collection:
+    """Read key-value text as a key collection, and other text as an index one.
+
+    ``{company:Zoho}`` is lenient JSON and gives a key collection.
+    ``{company, Zoho}`` has no pairs, so the text between the braces is read
+    as a list. Text without braces is split on commas, as ``for each`` does.
+    """
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        try:
+            parsed = parse_json(ctx, stripped)
+        except DelugeError:
+            parsed = parse_json(ctx, "[" + stripped[1:-1] + "]")
+        return Collection(parsed)
+    if stripped.startswith("[") and stripped.endswith("]"):
+        return Collection(parse_json(ctx, stripped))
+    return Collection(text.split(",") if text else [])
+
+
+@register((TEXT, LIST, MAP), "toCollection", forms=METHOD, returns=COLLECTION)
+def to_collection(ctx, value):
+    """Convert text, a LIST or a KEY-VALUE into a COLLECTION (a copy)."""
+    if type(value) is dict:
+        return Collection(dict(value))
+    if isinstance(value, list):
+        return Collection(list(value))
+    return _text_to_collection(ctx, value)
+
+
+def _indexed_elements(value) -> list:
+    if type(value) is Collection:
+        if _is_map(value):
+            return list(value.as_map().values())
+        return value.as_list()
+    if type(value) is str:
+        return value.split(",") if value else []
+    return value
+
+
+@register((COLLECTION, LIST, TEXT), "getAsString", min_args=1, forms=METHOD,
+          returns=TEXT)  # fmt: skip
+def get_as_string(ctx, value, index):
+    """Return the element at ``index`` as text.
+
+    Text is read as comma-separated elements, as the getAsString page's
+    example shows (``"123,456,120,120.46"`` gives ``"120"`` at index 2).
+    """
+    items = _indexed_elements(value)
+    return render(items[lists.checked_index(items, index, "getAsString")])

@@ -257,3 +257,16 @@ def test_distinct_follows_equality_of_dates_and_maps():
     assert value_of(dates) == 1
     maps = 'return {{"a": 1, "b": 2}, {"b": 2, "a": 1}}.distinct().size();'
     assert value_of(maps) == 1
+
+
+def test_to_collection_kinds():
+    assert value_of('return "{a:1, b:2}".toCollection().keys();') == ["a", "b"]
+    assert value_of('return "{x, y}".toCollection().size();') == 2
+    assert value_of('return "p,q,r".toCollection().get(2);') == "r"
+    assert value_of("return {1, 2}.toCollection().size();") == 2
+
+
+def test_get_as_string_renders_element():
+    assert value_of("return {10, 2.5}.getAsString(0);") == "10"
+    assert value_of('return Collection("k" : 7).getAsString(0);') == "7"
+    assert "out of range" in error_of('return "a,b".getAsString(2);')
