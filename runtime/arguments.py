@@ -46,15 +46,21 @@ def _format_value(value: object, width: int = 80) -> str:
 
 
 def convert_arguments(
-    parameters, raw: dict | None, limits: Limits | None = None, ctx=None
+    parameters, raw: dict | None, limits: Limits | None = None, ctx=None, tz=None
 ) -> dict:
     """Return ``{name: value}`` for ``parameters`` [(name, type)] from a JSON object.
 
     Missing arguments become null. Text is converted to a number, decimal,
     boolean, list or map when the declared type asks for one; JSON numbers
-    given for a text parameter become their text.
+    given for a text parameter become their text. A date-time text without
+    an offset is read in ``tz``, the portal zone (UTC when None), and one
+    with an offset is moved to that zone, as a literal in the script would be.
     """
     limits = limits or Limits()
+    if ctx is None and tz is not None:
+        from runtime.context import ExecutionContext
+
+        ctx = ExecutionContext(limits, tz=tz)
     raw = raw or {}
     if not isinstance(raw, dict):
         raise ArgumentError("arguments", raw, "expected a JSON object of arguments")

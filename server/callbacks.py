@@ -228,10 +228,10 @@ def _run_source(service, portal_id: int, fields: dict, arguments: object, what: 
         raise compile_error_of(result, what)
     program = load_program(result.code)
     parameters = [(p["name"], p["type"]) for p in fields["parameters"]]
-    converted = convert_invocation_arguments(
-        parameters, arguments, service.settings.limits
-    )
     portal = service.storage.get_portal(portal_id)
+    converted = convert_invocation_arguments(
+        parameters, arguments, service.settings.limits, portal["time_zone"]
+    )
     result = run_program(
         program,
         converted,

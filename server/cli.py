@@ -191,18 +191,19 @@ def _run_source(options, source, portal) -> int:
     if not result.ok:
         return 1
     limits = Limits() if portal is None else portal.settings.limits
+    time_zone = os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC")
+    if portal is not None:
+        time_zone = portal.time_zone
     try:
         raw = parse_json(options.arguments, limits.nesting_depth, what="--arguments")
         if not isinstance(raw, dict):
             raise InvalidInput("--arguments must be a JSON object")
         parameters = [(p["name"], p["type"]) for p in source.parameters]
-        arguments = convert_invocation_arguments(parameters, raw, limits)
+        arguments = convert_invocation_arguments(parameters, raw, limits, time_zone)
     except InvalidInput as exc:
         print(_error_body(exc.message))
         return 1
-    options_of_run: dict = {
-        "time_zone": os.environ.get("DELUGE_CALLBACKS_TIME_ZONE", "UTC"),
-    }
+    options_of_run: dict = {"time_zone": time_zone}
     if portal is not None:
         policy = OutboundPolicy.from_settings(portal.settings.outbound_allow_list)
         options_of_run = {

@@ -94,7 +94,10 @@ def _profile_source(options, source, portal) -> int:
         if not isinstance(raw, dict):
             raise InvalidInput("--arguments must be a JSON object")
         parameters = [(p["name"], p["type"]) for p in source.parameters]
-        arguments = convert_invocation_arguments(parameters, raw, limits)
+        run_options = _run_options(portal)
+        arguments = convert_invocation_arguments(
+            parameters, raw, limits, run_options["tz"].key
+        )
     except InvalidInput as exc:
         print(
             json.dumps(
@@ -109,7 +112,7 @@ def _profile_source(options, source, portal) -> int:
         main_label=source.name,
         limits=limits,
         return_type=source.return_type,
-        **_run_options(portal),
+        **run_options,
     )
     if options.format == "json":
         print(json.dumps(report.as_dict(), ensure_ascii=False, default=str))

@@ -266,7 +266,9 @@ async def app_integrations(request: Request) -> Response:
                 service.loader.load_live, portal_id, target
             )
         secret = loaded.secret_parameters
-        converted = convert_invocation_arguments(loaded.parameters, arguments, limits)
+        converted = convert_invocation_arguments(
+            loaded.parameters, arguments, limits, target["time_zone"]
+        )
     except InvalidInput as exc:
         message = exc.message
         logger.info(

@@ -31,10 +31,9 @@ def test_real_script(name):
         source, name=name, parameters=parameters, return_type=None
     )
     assert compiled.ok, [str(d) for d in compiled.diagnostics]
-    arguments = convert_arguments(parameters, case["arguments"])
-    result = runtime.load_program(compiled.code).run(
-        arguments, tz=ZoneInfo(case.get("tz", "UTC"))
-    )
+    tz = ZoneInfo(case.get("tz", "UTC"))
+    arguments = convert_arguments(parameters, case["arguments"], tz=tz)
+    result = runtime.load_program(compiled.code).run(arguments, tz=tz)
     assert result.error is None, result.error
     assert same_value(result.output, case["expected"]), (
         f"got {json.dumps(result.output, indent=1)}"

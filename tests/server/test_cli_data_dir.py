@@ -172,6 +172,32 @@ def test_run_uses_portal_time_zone(tmp_path, data_dir, capsys):
     assert json.loads(capsys.readouterr().out)["output"] == "+0900"
 
 
+def test_run_date_in_portal_zone(tmp_path, data_dir, capsys):
+    path = tmp_path / "opened.dg"
+    path.write_text(
+        "string opened(date created)\n{\n"
+        '\treturn created.toString("dd-MMM-yyyy HH:mm");\n}\n'
+    )
+    arguments = ["--arguments", '{"created": "2026-03-02T00:30:00Z"}']
+    directory = ["--data-dir", str(data_dir), "--portal", "2"]
+    assert main(["run", str(path), *arguments, *directory]) == 0
+    assert json.loads(capsys.readouterr().out) == {"output": "02-Mar-2026 09:30"}
+
+
+def test_profile_date_in_portal_zone(tmp_path, data_dir, capsys):
+    path = tmp_path / "opened.dg"
+    path.write_text(
+        "string opened(date created)\n{\n"
+        '\treturn created.toString("HH:mm");\n}\n'
+    )
+    arguments = ["--arguments", '{"created": "2026-03-02T00:30:00Z"}']
+    directory = ["--data-dir", str(data_dir), "--portal", "2"]
+    command = ["profile", str(path), *arguments, "--format", "json", *directory]
+    assert main(command) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["output"] == "09:30"
+
+
 def test_unknown_portal_rejected(caller, data_dir, capsys):
     assert (
         main(["check", str(caller), "--data-dir", str(data_dir), "--portal", "9"]) == 2
