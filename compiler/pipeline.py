@@ -251,15 +251,25 @@ def render_python(tree: ast.Module) -> str:
     return "\n".join(out) + "\n"
 
 
+def entry_definition(tree, name: str):
+    """Return the definition that a call of the function ``name`` runs.
+
+    In a script of full definitions that is the one whose name, without its
+    namespace, equals ``name`` in any case, or else the first. A bare body
+    has no definition, so the result is None.
+    """
+    if not tree or not isinstance(tree[0], n.FunctionDef):
+        return None
+    for definition in tree:
+        if definition.name.split(".")[-1].lower() == name.lower():
+            return definition
+    return tree[0]
+
+
 def _main_function(tree, name, parameters, return_type):
-    if tree and isinstance(tree[0], n.FunctionDef):
-        definitions = list(tree)
-        main = definitions[0]
-        for definition in definitions:
-            if definition.name.split(".")[-1].lower() == name.lower():
-                main = definition
-                break
-        return main, definitions
+    main = entry_definition(tree, name)
+    if main is not None:
+        return main, list(tree)
     params = [n.Param((t or "").lower() or None, p, 1, 1) for p, t in parameters]
     main = n.FunctionDef(
         1,

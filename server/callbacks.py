@@ -89,7 +89,9 @@ def _check_compiles(service, portal_id: int, fields: dict, what: str) -> None:
 
 def create_callback(service, portal_id: int, body: dict, base_url: str) -> dict:
     fields = callback_fields(body)
-    check_header(fields["script"], fields["parameters"], fields["return_type"])
+    check_header(
+        fields["script"], fields["parameters"], fields["return_type"], fields["name"]
+    )
     publish = body.get("publish") is True
     if publish:
         _require_api_name(fields)
@@ -115,7 +117,12 @@ def edit_callback(
     fields = callback_fields(body, current)
     new_version = any(fields[name] != current[name] for name in VERSIONED_FIELDS)
     if new_version:
-        check_header(fields["script"], fields["parameters"], fields["return_type"])
+        check_header(
+            fields["script"],
+            fields["parameters"],
+            fields["return_type"],
+            fields["name"],
+        )
     live = None
     if current["published"]:
         _require_api_name(fields)
@@ -216,6 +223,11 @@ def _run_source(service, portal_id: int, fields: dict, arguments: object, what: 
         arguments = {}
     if not isinstance(arguments, dict):
         raise InvalidInput("'arguments' must be a JSON object keyed by parameter name")
+    # A test run checks the header as a save does, so that it never runs a
+    # definition with parameters other than those the arguments are read for.
+    check_header(
+        fields["script"], fields["parameters"], fields["return_type"], fields["name"]
+    )
     result = service.loader.compile_source(
         portal_id,
         fields["script"],

@@ -8,8 +8,8 @@ or the header would silently override the record's fields.
 
 from __future__ import annotations
 
-from compiler.nodes import FunctionDef
 from compiler.parser import parse
+from compiler.pipeline import entry_definition
 from runtime.namespace import TYPE_ALIASES
 from server.errors import CompileFailed
 
@@ -24,17 +24,19 @@ def _same_type(header_type: str | None, declared: str | None) -> bool:
     return TYPE_ALIASES.get(header, header) == TYPE_ALIASES.get(expected, expected)
 
 
-def check_header(script: str, parameters: list[dict], return_type: str | None):
+def check_header(
+    script: str, parameters: list[dict], return_type: str | None, name: str
+):
     """Raise ``CompileFailed`` if the script's header disagrees with the fields.
 
+    The header checked is that of the definition the compiler runs for the
+    callback ``name``, so a helper defined before it is not mistaken for it.
     A bare body, or a script that does not parse, passes: the compiler
     reports syntax errors itself.
     """
     parsed = parse(script)
-    if not parsed.tree or not isinstance(parsed.tree[0], FunctionDef):
-        return
-    header = parsed.tree[0]
-    if not header.has_header:
+    header = entry_definition(parsed.tree, name)
+    if header is None or not header.has_header:
         return
     problems: list[str] = []
     header_names = [p.name for p in header.params]

@@ -424,3 +424,61 @@ def test_global_function_from_callback(live, portal):
     requester = {"first": " ada", "last": "LOVELACE ", "email": " Ada@Example.COM"}
     responses = invoke_three_ways(live, record, {"requester": requester})
     assert_all(responses, 200, {"output": "Ada Lovelace <ada@example.com>"})
+
+
+HELPER_FIRST = """
+string util.clean(string s)
+{
+	return s.trim().replaceAll("\\\\s+", " ");
+}
+map util.main(list subjects)
+{
+	out = List();
+	for each s in subjects
+	{
+		out.add(util.clean(s));
+	}
+	return {"subjects": out};
+}
+"""
+
+
+def test_entry_definition_after_helper(live, portal):
+    # The callback is named "main", so util.main runs, not the helper above it.
+    parameters = [("subjects", "list")]
+    record = publish(live, portal, "main", parameters, "map", HELPER_FIRST)
+    responses = invoke_three_ways(live, record, {"subjects": ["  a   b ", "c\t\td"]})
+    assert_all(responses, 200, {"output": {"subjects": ["a b", "c d"]}})
+
+
+def test_entry_definition_header_checked(live, portal):
+    # Under another name the first definition runs, and its header disagrees.
+    response = create_callback(
+        live,
+        portal,
+        name="clean_all",
+        api_name="clean_all",
+        return_type="map",
+        parameters=[{"name": "subjects", "type": "list"}],
+        script=HELPER_FIRST,
+        publish=True,
+    )
+    assert response.status_code == 400, response.text
+    assert "header declares parameters (s)" in response.json()["error"]["message"]
+
+
+def test_unsaved_run_checks_header(live, portal):
+    response = live.admin.post(
+        f"/api/v1/portals/{portal}/execute",
+        json={
+            "script": HELPER_FIRST,
+            "parameters": [{"name": "subjects", "type": "list"}],
+            "return_type": "map",
+            "arguments": {"subjects": [" x  y"]},
+        },
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "compile_error"
+    assert "header declares parameters (s)" in error["message"]
+    assert error["diagnostics"][0]["line"] == 2
