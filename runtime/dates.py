@@ -293,8 +293,10 @@ _COMPACT_DATE = re.compile(
     + r")(?P<y1>\d{4})",
     re.IGNORECASE,
 )
+# Up to nine fraction digits, as Java's Instant and Go's RFC3339Nano write
+# them. Digits past the sixth (microseconds) are dropped when read.
 _ISO = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?"
 )
 

@@ -133,6 +133,12 @@ return due.toString("dd-MMM-yyyy HH:mm") + " | " + local;
         # 04:00 UTC is 09:30 in Kolkata, and High adds 8 hours.
         ("2026-03-02T04:00:00Z", "High", "02-Mar-2026 17:30 | 2026-03-02T17:30:00"),
         ("2026-03-02T06:00+02:00", "High", "02-Mar-2026 17:30 | 2026-03-02T17:30:00"),
+        # Alertmanager and other Go services send nine fraction digits.
+        (
+            "2026-03-02T04:00:00.123456789Z",
+            "High",
+            "02-Mar-2026 17:30 | 2026-03-02T17:30:00",
+        ),
         ("02-Mar-2026 09:30:00", "Low", "03-Mar-2026 09:30 | 2026-03-03T09:30:00"),
     ],
 )
