@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from server.errors import CompileFailed, Conflict
+from server.header_check import check_header
 from server.programs import GLOBAL_PREFIX, GlobalFunctionSource, compile_error_of
 from server.validation import (
     MAX_DESCRIPTION_LENGTH,
@@ -77,6 +78,13 @@ def global_record(row: dict) -> dict:
 
 
 def _check_global_compiles(service, portal_id: int, fields: dict, what: str) -> None:
+    check_header(
+        fields["script"],
+        fields["parameters"],
+        fields["return_type"],
+        fields["name"],
+        kind="global function",
+    )
     result = service.loader.compile_source(
         portal_id,
         fields["script"],

@@ -25,12 +25,17 @@ def _same_type(header_type: str | None, declared: str | None) -> bool:
 
 
 def check_header(
-    script: str, parameters: list[dict], return_type: str | None, name: str
+    script: str,
+    parameters: list[dict],
+    return_type: str | None,
+    name: str,
+    kind: str = "callback",
 ):
     """Raise ``CompileFailed`` if the script's header disagrees with the fields.
 
     The header checked is that of the definition the compiler runs for the
-    callback ``name``, so a helper defined before it is not mistaken for it.
+    function ``name``, so a helper defined before it is not mistaken for it.
+    ``kind`` names the record in the message: "callback" or "global function".
     A bare body, or a script that does not parse, passes: the compiler
     reports syntax errors itself.
     """
@@ -44,22 +49,22 @@ def check_header(
     if header_names != declared_names:
         problems.append(
             f"the header declares parameters ({', '.join(header_names) or 'none'}) "
-            f"but the callback declares ({', '.join(declared_names) or 'none'})"
+            f"but the {kind} declares ({', '.join(declared_names) or 'none'})"
         )
     else:
         for param, declared in zip(header.params, parameters, strict=True):
             if not _same_type(param.type_name, declared["type"]):
                 problems.append(
                     f"parameter '{param.name}' is {param.type_name} in the header "
-                    f"but {declared['type']} in the callback"
+                    f"but {declared['type']} in the {kind}"
                 )
     if not _same_type(header.return_type, return_type):
         problems.append(
-            f"the header returns {header.return_type} but the callback's return "
+            f"the header returns {header.return_type} but the {kind}'s return "
             f"type is {return_type}"
         )
     if problems:
-        message = "The function header disagrees with the callback: " + "; ".join(
+        message = f"The function header disagrees with the {kind}: " + "; ".join(
             problems
         )
         raise CompileFailed(

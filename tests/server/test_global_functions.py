@@ -95,3 +95,34 @@ def test_global_with_compile_error_rejected(live):
     assert response.json()["error"]["diagnostics"][0]["line"] == 1
     listing = live.admin.get("/api/v1/portals/1/global-functions").json()
     assert listing["global_functions"] == []
+
+
+def test_global_header_must_match(live):
+    script = "float tax.add(string amount, int rate)\n{\n\treturn 1.0;\n}"
+    created = create_global(live, **dict(TAX, script=script))
+    assert created.status_code == 400, created.text
+    error = created.json()["error"]
+    assert error["code"] == "compile_error"
+    assert "header declares parameters (amount, rate)" in error["message"]
+    assert "the global function declares (amount)" in error["message"]
+    assert error["diagnostics"][0]["line"] == 1
+
+
+def test_global_header_edit_checked(live):
+    created = create_global(live, **TAX)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/portals/1/global-functions/{created.json()['id']}"
+    script = "int tax.add(float amount)\n{\n\treturn 1;\n}"
+    edited = live.admin.put(url, json={"script": script})
+    assert edited.status_code == 400, edited.text
+    assert "the global function's return type is float" in edited.text
+
+
+def test_global_matching_header_callable(live):
+    script = "float tax.add(Float amount)\n{\n\treturn amount * 1.5;\n}"
+    created = create_global(live, **dict(TAX, script=script))
+    assert created.status_code == 201, created.text
+    caller = publish_caller(live, created.json()["id"])
+    response = invoke(live, caller["url"], '{"amount": 4}')
+    assert response.status_code == 200, response.text
+    assert response.json() == {"output": 6.0}
