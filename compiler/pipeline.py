@@ -251,15 +251,18 @@ def render_python(tree: ast.Module) -> str:
     return "\n".join(out) + "\n"
 
 
-def entry_definition(tree, name: str):
+def entry_definition(tree, name: str | None):
     """Return the definition that a call of the function ``name`` runs.
 
     In a script of full definitions that is the one whose name, without its
-    namespace, equals ``name`` in any case, or else the first. A bare body
-    has no definition, so the result is None.
+    namespace, equals ``name`` in any case, or else the first (always the
+    first when ``name`` is None). A bare body has no definition, so the
+    result is None.
     """
     if not tree or not isinstance(tree[0], n.FunctionDef):
         return None
+    if name is None:
+        return tree[0]
     for definition in tree:
         if definition.name.split(".")[-1].lower() == name.lower():
             return definition
@@ -337,8 +340,8 @@ def _reach_globals(
 
 
 def _global_definition(found, tree) -> n.FunctionDef:
-    if tree and isinstance(tree[0], n.FunctionDef):
-        definition = tree[0]
+    definition = entry_definition(tree, None)
+    if definition is not None:
         definition.name = found.name
         return definition
     params = [n.Param((t or "").lower() or None, p, 1, 1) for p, t in found.parameters]

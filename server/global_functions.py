@@ -78,11 +78,12 @@ def global_record(row: dict) -> dict:
 
 
 def _check_global_compiles(service, portal_id: int, fields: dict, what: str) -> None:
+    # A call of a global function runs the first definition of its script.
     check_header(
         fields["script"],
         fields["parameters"],
         fields["return_type"],
-        fields["name"],
+        None,
         kind="global function",
     )
     result = service.loader.compile_source(

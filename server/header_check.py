@@ -28,13 +28,14 @@ def check_header(
     script: str,
     parameters: list[dict],
     return_type: str | None,
-    name: str,
+    name: str | None,
     kind: str = "callback",
 ):
     """Raise ``CompileFailed`` if the script's header disagrees with the fields.
 
     The header checked is that of the definition the compiler runs for the
-    function ``name``, so a helper defined before it is not mistaken for it.
+    function ``name`` (the first one when None), so a helper defined before
+    it is not mistaken for it.
     ``kind`` names the record in the message: "callback" or "global function".
     A bare body, or a script that does not parse, passes: the compiler
     reports syntax errors itself.
