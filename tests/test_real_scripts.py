@@ -4,7 +4,8 @@ Each ``NAME.dg`` is a function body written in the style of public Zoho
 CRM, Creator and Desk scripts. ``cases.json`` gives, by NAME, its declared
 parameters, the JSON arguments of the invocation and the expected output,
 worked out by hand from Zoho's documented behaviour. An optional ``tz``
-names the portal time zone (UTC by default).
+names the portal time zone (UTC by default), in which date arguments
+are read too.
 """
 
 import json
