@@ -243,6 +243,9 @@ def write_summary(output_dir: Path, headlines: dict[str, str], command: str) -> 
             "",
             *lines,
             "",
+            "Where a target is missed, docs/benchmarks.md in the repository "
+            "explains the gap and its cause.",
+            "",
         ]
     )
     path.write_text(text, encoding="utf-8")
