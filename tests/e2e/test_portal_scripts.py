@@ -7,14 +7,13 @@ the wrong zone shows up as a 5.5 hour shift.
 """
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
-from tests.server.live import create_callback, running_server
+from tests.server.live import create_callback, loopback_http_server, running_server
 
 ZONE = "Asia/Kolkata"
 
@@ -51,13 +50,8 @@ class DirectoryHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def directory():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), DirectoryHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_http_server(DirectoryHandler) as base_url:
+        yield base_url
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -81,3 +82,17 @@ def running_server(data_dir: Path, monkeypatch, **environment: str):
 
 def create_callback(live: LiveServer, portal: int = 1, **fields) -> httpx.Response:
     return live.admin.post(f"/api/v1/portals/{portal}/callbacks", json=fields)
+
+
+@contextmanager
+def loopback_http_server(handler: type[BaseHTTPRequestHandler]):
+    """Serve ``handler`` on a free port of 127.0.0.1; yield the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -6,13 +6,12 @@ and a connection; the commands read it and must leave it unchanged.
 
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from server.cli import main
-from tests.server.live import running_server
+from tests.server.live import loopback_http_server, running_server
 
 SCORE = {
     "name": "score",
@@ -40,13 +39,8 @@ class BearerEchoHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BearerEchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_http_server(BearerEchoHandler) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +181,7 @@ def test_run_date_in_portal_zone(tmp_path, data_dir, capsys):
 def test_profile_date_in_portal_zone(tmp_path, data_dir, capsys):
     path = tmp_path / "opened.dg"
     path.write_text(
-        "string opened(date created)\n{\n"
-        '\treturn created.toString("HH:mm");\n}\n'
+        'string opened(date created)\n{\n\treturn created.toString("HH:mm");\n}\n'
     )
     arguments = ["--arguments", '{"created": "2026-03-02T00:30:00Z"}']
     directory = ["--data-dir", str(data_dir), "--portal", "2"]

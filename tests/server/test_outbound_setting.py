@@ -1,11 +1,10 @@
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
-from tests.server.live import create_callback, running_server
+from tests.server.live import create_callback, loopback_http_server, running_server
 
 
 class ItemsHandler(BaseHTTPRequestHandler):
@@ -23,13 +22,8 @@ class ItemsHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ItemsHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_http_server(ItemsHandler) as base_url:
+        yield base_url
 
 
 def script_for(url: str) -> str:
