@@ -24,7 +24,7 @@ def map_key(value):
 
 
 _ABSENT = object()
-# Key types that key_of returns unchanged; None is handled by key_of.
+# Key types that key_of returns unchanged. It returns None unchanged too.
 _PLAIN_KEYS = (str, int, float, bool)
 
 
